@@ -1,0 +1,241 @@
+import { type DefinitionIndex, indexDefinition, type NextStep } from './definition-index';
+import { type DecideResult, ExecutionDraft } from './draft';
+import { finishWorkflow } from './finish';
+import {
+  type Execution,
+  isSuccessfulTask,
+  isTerminalTask,
+  type JsonMap,
+  type Task,
+  type TaskDef,
+  TaskStatus,
+  TaskType,
+  type WorkflowDef,
+  WorkflowStatus,
+  type WorkflowTask,
+  typeOf,
+} from './model';
+import { resolveParameters } from './params';
+import { maxRetries, retryDelaySeconds, taskDefFor } from './retry';
+import { endIteration } from './tasks/do-while';
+import { kindOf } from './tasks/index';
+import type { DecideContext, DecideScope, EndOptions, TaskKind } from './tasks/task-kind';
+import { taskDeadline, timeoutPolicyOf, timeoutReason, workflowDeadline } from './timeouts';
+
+const DEFAULT_MAX_NEW_TASKS = 1_000;
+
+/**
+ * Given an execution and the moment, decides what happens next: which tasks to create or end,
+ * and which effects the runtime must carry out. Pure: no I/O, no clock, no randomness; the same
+ * input always gives the same output, so a redelivered decide is harmless.
+ */
+export const decide = (execution: Execution, ctx: DecideContext): DecideResult => {
+  const decision = new Decision(execution, ctx);
+  if (execution.workflow.status === WorkflowStatus.RUNNING) decision.run();
+  return decision.draft.result();
+};
+
+class Decision implements DecideScope {
+  readonly draft: ExecutionDraft;
+  readonly index: DefinitionIndex;
+  readonly definition: WorkflowDef;
+  private readonly watched = new Map<string, TaskKind>();
+
+  constructor(
+    execution: Execution,
+    readonly ctx: DecideContext,
+  ) {
+    this.definition = execution.definition;
+    this.index = indexDefinition(execution.definition);
+    this.draft = new ExecutionDraft(execution.workflow, ctx.now);
+    for (const task of this.draft.all()) {
+      if (isTerminalTask(task.status)) continue;
+      const kind = kindOf(typeOf(task.workflowTask));
+      if (kind?.reevaluate) this.watched.set(task.taskId, kind);
+    }
+  }
+
+  run(): void {
+    if (this.draft.all().length === 0) this.follow(this.index.firstOf(this.definition.tasks, rootStep), 0);
+    if (this.timeWorkflowOut()) return;
+    this.timeTasksOut();
+    this.settle();
+    if (!this.isRunning()) return;
+    this.completeIfDone();
+    if (this.isRunning()) this.scheduleWakeUp();
+  }
+
+  taskDef(step: WorkflowTask): TaskDef | undefined {
+    return taskDefFor(step, this.ctx.taskDefs);
+  }
+
+  follow(next: NextStep, iteration: number, inputOverride?: JsonMap): void {
+    if (!this.isRunning()) return;
+    if (next.kind === 'loopEnd') endIteration(this, next.loop);
+    if (next.kind !== 'step') return;
+    const { step } = next;
+    const kind = kindOf(typeOf(step));
+    const input = inputOverride ?? this.resolveInput(step, iteration);
+    if (!kind) {
+      this.draft.add(step, iteration, {
+        taskType: typeOf(step),
+        status: TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+        inputData: input,
+        reasonForIncompletion: `unknown task type ${typeOf(step)}`,
+      });
+      return;
+    }
+    kind.schedule(this, { step, iteration, input, retryCount: 0, delaySeconds: step.startDelay ?? 0 });
+  }
+
+  watch(task: Task): void {
+    const kind = kindOf(typeOf(task.workflowTask));
+    if (kind?.reevaluate) this.watched.set(task.taskId, kind);
+  }
+
+  endWorkflow(status: WorkflowStatus, reason: string | undefined, options: EndOptions = {}): void {
+    if (!this.isRunning()) return;
+    finishWorkflow(this, status, reason, options);
+    this.watched.clear();
+  }
+
+  private isRunning(): boolean {
+    return this.draft.workflow.status === WorkflowStatus.RUNNING;
+  }
+
+  private resolveInput(step: WorkflowTask, iteration: number): JsonMap {
+    return resolveParameters(step.inputParameters, this.draft.roots(iteration));
+  }
+
+  /**
+   * Acts on every ended task, then lets watched tasks (JOIN, WAIT) look again, until nothing moves.
+   * Stops early, asking to be called again, once the step budget is spent: a DO_WHILE of in-decide
+   * tasks must not keep one decide busy forever.
+   */
+  private settle(): void {
+    const budget = this.ctx.maxNewTasks ?? DEFAULT_MAX_NEW_TASKS;
+    let cursor = 0;
+    for (;;) {
+      while (cursor < this.draft.pending.length && this.isRunning()) {
+        if (this.draft.createdCount >= budget) {
+          this.draft.emit({ type: 'continueDecide' });
+          return;
+        }
+        const task = this.draft.get(this.draft.pending[cursor++]!.taskId);
+        if (task && !task.executed) this.actOnEnded(task);
+      }
+      if (!this.isRunning() || !this.reevaluateWatched()) return;
+    }
+  }
+
+  /** Returns true when a watched task ended, which may let the flow move on. */
+  private reevaluateWatched(): boolean {
+    const before = this.draft.pending.length;
+    for (const [taskId, kind] of [...this.watched]) {
+      const task = this.draft.get(taskId);
+      if (!task || isTerminalTask(task.status)) {
+        this.watched.delete(taskId);
+        continue;
+      }
+      kind.reevaluate?.(this, task);
+      if (isTerminalTask(this.draft.get(taskId)?.status ?? '')) this.watched.delete(taskId);
+    }
+    return this.draft.pending.length > before;
+  }
+
+  private actOnEnded(ended: Task): void {
+    const task = this.draft.update(ended.taskId, { executed: true });
+    if (isSuccessfulTask(task.status)) {
+      this.carryOn(task);
+      return;
+    }
+    const step = task.workflowTask;
+    const taskDef = this.taskDef(step);
+    const kind = kindOf(typeOf(step));
+    const retriesLeft = task.retryCount < maxRetries(step, taskDef);
+    if (kind?.retryable && retriesLeft && task.status !== TaskStatus.FAILED_WITH_TERMINAL_ERROR) {
+      this.retry(task, kind, taskDef);
+    } else if (step.optional) {
+      this.carryOn(this.draft.update(task.taskId, { status: TaskStatus.COMPLETED_WITH_ERRORS }));
+    } else {
+      const status = task.status === TaskStatus.TIMED_OUT ? WorkflowStatus.TIMED_OUT : WorkflowStatus.FAILED;
+      const reason = task.reasonForIncompletion ?? `task ${task.referenceTaskName} ended ${task.status}`;
+      this.endWorkflow(status, reason, { failedTask: task });
+    }
+  }
+
+  private carryOn(task: Task): void {
+    const baseRef = task.workflowTask.taskReferenceName;
+    this.follow(this.index.nextAfter(baseRef), task.iteration);
+  }
+
+  /** The retry is a new task pointing at the one it replaces, scheduled after the retry delay. */
+  private retry(task: Task, kind: TaskKind, taskDef: TaskDef | undefined): void {
+    this.draft.update(task.taskId, { retried: true });
+    kind.schedule(this, {
+      step: task.workflowTask,
+      iteration: task.iteration,
+      input: task.inputData,
+      retryCount: task.retryCount + 1,
+      retriedTaskId: task.taskId,
+      delaySeconds: Math.max(retryDelaySeconds(taskDef, task.retryCount), task.workflowTask.startDelay ?? 0),
+    });
+  }
+
+  private timeWorkflowOut(): boolean {
+    const due = workflowDeadline(this.draft.workflow, this.definition);
+    if (due === undefined || this.ctx.now < due) return false;
+    this.endWorkflow(
+      WorkflowStatus.TIMED_OUT,
+      `workflow did not complete within timeoutSeconds (${this.definition.timeoutSeconds})`,
+    );
+    return true;
+  }
+
+  private timeTasksOut(): void {
+    for (const task of this.draft.all()) {
+      if (isTerminalTask(task.status) || !this.isRunning()) continue;
+      const kind = kindOf(typeOf(task.workflowTask));
+      if (kind?.runner !== 'worker' && kind?.runner !== 'system') continue;
+      const taskDef = this.taskDef(task.workflowTask);
+      const deadline = taskDeadline(task, taskDef);
+      if (!deadline || this.ctx.now < deadline.at) continue;
+      const reasonForIncompletion = timeoutReason(task, deadline.cause, taskDef);
+      const endsWorkflow = deadline.cause === 'task' && timeoutPolicyOf(taskDef) === 'TIME_OUT_WF';
+      const timedOut = this.draft.update(task.taskId, {
+        status: TaskStatus.TIMED_OUT,
+        reasonForIncompletion,
+        executed: endsWorkflow,
+      });
+      this.draft.emit({ type: 'cancelTask', taskId: task.taskId, taskType: task.taskType });
+      if (endsWorkflow) this.endWorkflow(WorkflowStatus.TIMED_OUT, reasonForIncompletion, { failedTask: timedOut });
+    }
+  }
+
+  private completeIfDone(): void {
+    const active = this.draft.all().some((task) => !isTerminalTask(task.status) || !task.executed);
+    if (!active) this.endWorkflow(WorkflowStatus.COMPLETED, undefined);
+  }
+
+  /** One timer per workflow, at its earliest deadline; set again only when that instant changes. */
+  private scheduleWakeUp(): void {
+    let soonest = workflowDeadline(this.draft.workflow, this.definition) ?? Number.POSITIVE_INFINITY;
+    for (const task of this.draft.all()) {
+      if (isTerminalTask(task.status)) continue;
+      const kind = kindOf(typeOf(task.workflowTask));
+      const wake = kind?.wakeAt?.(task);
+      if (wake !== undefined && wake < soonest) soonest = wake;
+      if (kind?.runner === 'worker' || kind?.runner === 'system') {
+        const deadline = taskDeadline(task, this.taskDef(task.workflowTask));
+        if (deadline && deadline.at < soonest) soonest = deadline.at;
+      }
+    }
+    const nextDeadline = Number.isFinite(soonest) ? soonest : 0;
+    if (nextDeadline === this.draft.workflow.nextDeadline) return;
+    this.draft.patchWorkflow({ nextDeadline });
+    if (nextDeadline > 0) this.draft.emit({ type: 'setTimer', at: nextDeadline });
+  }
+}
+
+/** Stands in as the owner of the top-level task list. */
+const rootStep: WorkflowTask = { name: '', taskReferenceName: '', type: TaskType.SIMPLE };

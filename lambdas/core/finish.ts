@@ -1,0 +1,116 @@
+import { failureWorkflowIdFor } from './ids';
+import {
+  isTerminalTask,
+  type JsonMap,
+  type Task,
+  TaskStatus,
+  TaskType,
+  type Workflow,
+  WorkflowStatus,
+  typeOf,
+} from './model';
+import { resolveParameters } from './params';
+import { kindOf } from './tasks/index';
+import type { DecideScope, EndOptions } from './tasks/task-kind';
+
+/**
+ * Ends a workflow: every task still active is canceled (workers' queues and children are told),
+ * the output is computed, and the parent and the failure workflow hear of it.
+ */
+export const finishWorkflow = (
+  scope: DecideScope,
+  status: WorkflowStatus,
+  reason: string | undefined,
+  { output, failedTask }: EndOptions,
+): void => {
+  const { draft, definition } = scope;
+  for (const task of draft.all()) {
+    if (!isTerminalTask(task.status)) cancelTask(scope, task, reason);
+  }
+  const finalOutput = output ?? (status === WorkflowStatus.COMPLETED ? completedOutput(scope) : draft.workflow.output);
+  const failed = status !== WorkflowStatus.COMPLETED;
+  draft.patchWorkflow({
+    status,
+    output: finalOutput,
+    endTime: scope.ctx.now,
+    nextDeadline: 0,
+    reasonForIncompletion: reason ?? draft.workflow.reasonForIncompletion,
+    ...(failedTask && failed
+      ? {
+          failedReferenceTaskNames: [...draft.workflow.failedReferenceTaskNames, failedTask.referenceTaskName],
+          failedTaskId: failedTask.taskId,
+        }
+      : {}),
+  });
+  const workflow = draft.workflow;
+  if (workflow.parentWorkflowId && workflow.parentWorkflowTaskId) {
+    draft.emit({
+      type: 'notifyParent',
+      parentWorkflowId: workflow.parentWorkflowId,
+      parentWorkflowTaskId: workflow.parentWorkflowTaskId,
+      workflowId: workflow.workflowId,
+      status,
+      output: finalOutput,
+      reasonForIncompletion: workflow.reasonForIncompletion,
+    });
+  }
+  const startsFailureWorkflow = status === WorkflowStatus.FAILED || status === WorkflowStatus.TIMED_OUT;
+  if (startsFailureWorkflow && definition.failureWorkflow) {
+    draft.emit({
+      type: 'startFailureWorkflow',
+      workflowId: failureWorkflowIdFor(workflow.workflowId),
+      request: {
+        name: definition.failureWorkflow,
+        correlationId: workflow.correlationId,
+        input: failureInput(workflow, failedTask),
+      },
+    });
+  }
+};
+
+const cancelTask = (scope: DecideScope, task: Task, reason: string | undefined): void => {
+  scope.draft.update(task.taskId, {
+    status: TaskStatus.CANCELED,
+    executed: true,
+    reasonForIncompletion: reason ? `workflow ended: ${reason}` : 'workflow ended',
+  });
+  const kind = kindOf(typeOf(task.workflowTask));
+  if (kind?.runner === 'worker' || kind?.runner === 'system') {
+    scope.draft.emit({ type: 'cancelTask', taskId: task.taskId, taskType: task.taskType });
+  }
+  if (typeOf(task.workflowTask) === TaskType.SUB_WORKFLOW && task.subWorkflowId) {
+    scope.draft.emit({
+      type: 'terminateWorkflow',
+      workflowId: task.subWorkflowId,
+      reason: `parent workflow ${task.workflowInstanceId} ended`,
+    });
+  }
+};
+
+/** outputParameters when the definition has them; otherwise the last task's output, as Conductor does. */
+const completedOutput = (scope: DecideScope): JsonMap => {
+  const { draft, definition } = scope;
+  if (definition.outputParameters && Object.keys(definition.outputParameters).length > 0) {
+    return resolveParameters(definition.outputParameters, draft.roots(0));
+  }
+  const tasks = draft.all();
+  return tasks.length > 0 ? tasks[tasks.length - 1]!.outputData : {};
+};
+
+const failureInput = (workflow: Workflow, failedTask: Task | undefined): JsonMap => ({
+  workflowId: workflow.workflowId,
+  reason: workflow.reasonForIncompletion ?? null,
+  failureStatus: workflow.status,
+  failureTaskId: failedTask?.taskId ?? null,
+  failedWorkflow: {
+    workflowId: workflow.workflowId,
+    workflowName: workflow.workflowName,
+    workflowVersion: workflow.workflowVersion,
+    correlationId: workflow.correlationId ?? null,
+    status: workflow.status,
+    input: workflow.input,
+    output: workflow.output,
+    reasonForIncompletion: workflow.reasonForIncompletion ?? null,
+    failedReferenceTaskNames: workflow.failedReferenceTaskNames,
+  },
+});

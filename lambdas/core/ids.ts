@@ -1,0 +1,23 @@
+/**
+ * Ids derived from state, never from a random source: a redelivered message recomputes the same
+ * decisions, and a conditional put of the same id is dropped as a duplicate.
+ */
+
+/** The reference a task gets in iteration `iteration` of a DO_WHILE (0 outside loops). */
+export const iterationRef = (baseRef: string, iteration: number): string =>
+  iteration > 0 ? `${baseRef}__${iteration}` : baseRef;
+
+/** Strips the `__N` suffix that iteration `iteration` appended. */
+export const baseRefOf = (ref: string, iteration: number): string => {
+  const suffix = `__${iteration}`;
+  return iteration > 0 && ref.endsWith(suffix) ? ref.slice(0, -suffix.length) : ref;
+};
+
+export const taskIdFor = (workflowId: string, ref: string, iteration: number, retryCount: number): string =>
+  `${workflowId}:${ref}:${iteration}:${retryCount}`;
+
+/** The child a SUB_WORKFLOW or START_WORKFLOW task starts; one per task attempt. */
+export const childWorkflowIdFor = (taskId: string): string => `${taskId}:child`;
+
+/** The failure workflow a failed execution starts; at most one per execution. */
+export const failureWorkflowIdFor = (workflowId: string): string => `${workflowId}:failure`;

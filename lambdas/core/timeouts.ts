@@ -1,0 +1,58 @@
+import { TASK_DEF_DEFAULTS, type Task, type TaskDef, TaskStatus, TimeoutPolicy, type Workflow, type WorkflowDef } from './model';
+
+export type TimeoutCause = 'poll' | 'response' | 'task';
+
+export interface TaskDeadline {
+  at: number;
+  cause: TimeoutCause;
+}
+
+/** When a worker may first pick the task up: after its startDelay, or a retry delay or callback. */
+export const pollableAt = (task: Task): number =>
+  Math.max(task.scheduledTime + task.startDelayInSeconds * 1000, task.callbackTime ?? 0);
+
+/**
+ * The earliest timeout still ahead of a task run outside the decider: pollTimeoutSeconds while
+ * SCHEDULED, responseTimeoutSeconds since the last update and timeoutSeconds since the start
+ * while IN_PROGRESS. ALERT_ONLY task timeouts never end anything, so they are not deadlines.
+ */
+export const taskDeadline = (task: Task, taskDef: TaskDef | undefined): TaskDeadline | undefined => {
+  const candidates: TaskDeadline[] = [];
+  if (task.status === TaskStatus.SCHEDULED) {
+    const pollTimeout = taskDef?.pollTimeoutSeconds ?? TASK_DEF_DEFAULTS.pollTimeoutSeconds;
+    if (pollTimeout > 0) candidates.push({ at: pollableAt(task) + pollTimeout * 1000, cause: 'poll' });
+  }
+  if (task.status === TaskStatus.IN_PROGRESS) {
+    if (task.responseTimeoutSeconds > 0) {
+      candidates.push({ at: task.updateTime + task.responseTimeoutSeconds * 1000, cause: 'response' });
+    }
+    const timeout = taskDef?.timeoutSeconds ?? TASK_DEF_DEFAULTS.timeoutSeconds;
+    if (timeout > 0 && timeoutPolicyOf(taskDef) !== TimeoutPolicy.ALERT_ONLY && task.startTime > 0) {
+      candidates.push({ at: task.startTime + timeout * 1000, cause: 'task' });
+    }
+  }
+  return candidates.reduce<TaskDeadline | undefined>((soonest, c) => (!soonest || c.at < soonest.at ? c : soonest), undefined);
+};
+
+export const timeoutPolicyOf = (taskDef: TaskDef | undefined): TimeoutPolicy =>
+  taskDef?.timeoutPolicy ?? TASK_DEF_DEFAULTS.timeoutPolicy;
+
+/** When the whole workflow times out, or undefined when it never does (no timeout, or ALERT_ONLY). */
+export const workflowDeadline = (workflow: Workflow, definition: WorkflowDef): number | undefined => {
+  const seconds = definition.timeoutSeconds ?? 0;
+  if (seconds <= 0 || (definition.timeoutPolicy ?? TimeoutPolicy.ALERT_ONLY) !== TimeoutPolicy.TIME_OUT_WF) {
+    return undefined;
+  }
+  return workflow.startTime + seconds * 1000;
+};
+
+export const timeoutReason = (task: Task, cause: TimeoutCause, taskDef: TaskDef | undefined): string => {
+  switch (cause) {
+    case 'poll':
+      return `no worker polled ${task.taskType} within pollTimeoutSeconds (${taskDef?.pollTimeoutSeconds})`;
+    case 'response':
+      return `no update from the worker within responseTimeoutSeconds (${task.responseTimeoutSeconds})`;
+    case 'task':
+      return `task did not complete within timeoutSeconds (${taskDef?.timeoutSeconds})`;
+  }
+};
