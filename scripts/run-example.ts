@@ -16,7 +16,8 @@ import {
 } from '../lambdas/core/index';
 import { loadScriptRuntime } from '../lambdas/core/scripting/index';
 
-const [definitionPath = new URL('../examples/order-fulfilment.json', import.meta.url), inputText] = process.argv.slice(2);
+const [definitionPath = new URL('../examples/order-fulfilment.json', import.meta.url), inputText] =
+  process.argv.slice(2);
 const definition = JSON.parse(readFileSync(definitionPath, 'utf8')) as WorkflowDef;
 const problems = validateWorkflowDef(definition);
 if (problems.length > 0) {
@@ -35,7 +36,11 @@ const workerOutputs: Record<string, (task: Task) => Record<string, unknown>> = {
 
 const scripts = await loadScriptRuntime();
 let now = Date.UTC(2026, 10, 24, 9, 0, 0);
-let workflow: Workflow = createWorkflow(definition, { name: definition.name, input }, { workflowId: 'example-1', now });
+let workflow: Workflow = createWorkflow(
+  definition,
+  { name: definition.name, input },
+  { workflowId: 'example-1', now },
+);
 const ctx = () => ({ now, taskDefs: () => undefined, scripts });
 const clock = () => `+${((now - workflow.startTime) / 1000).toFixed(0).padStart(3)}s`;
 
@@ -43,7 +48,9 @@ const runDecide = () => {
   const result = decide({ workflow, definition }, ctx());
   workflow = result.next;
   for (const task of result.changedTasks) {
-    console.log(`${clock()}  decide   ${task.referenceTaskName.padEnd(14)} ${task.taskType.padEnd(12)} ${task.status}`);
+    console.log(
+      `${clock()}  decide   ${task.referenceTaskName.padEnd(14)} ${task.taskType.padEnd(12)} ${task.status}`,
+    );
   }
   for (const effect of result.effects) console.log(`${clock()}  effect   ${JSON.stringify(effect)}`);
 };
@@ -51,18 +58,32 @@ const runDecide = () => {
 console.log(`starting ${definition.name} with ${JSON.stringify(input)}`);
 runDecide();
 for (let round = 0; workflow.status === 'RUNNING' && round < 1_000; round++) {
-  const ready = workflow.tasks.filter((task) => task.status === 'SCHEDULED' && task.taskType === task.taskDefName);
+  const ready = workflow.tasks.filter(
+    (task) => task.status === 'SCHEDULED' && task.taskType === task.taskDefName,
+  );
   if (ready.length === 0) break;
   now += 1_000;
   for (const scheduled of ready) {
     const polled = markPolled(scheduled, 'example-worker', now);
     if (!polled) continue;
     const outputData = (workerOutputs[polled.taskDefName] ?? (() => ({})))(polled);
-    const update = applyTaskResult(workflow, polled, { workflowInstanceId: workflow.workflowId, taskId: polled.taskId, status: 'COMPLETED', outputData }, now);
+    const update = applyTaskResult(
+      workflow,
+      polled,
+      { workflowInstanceId: workflow.workflowId, taskId: polled.taskId, status: 'COMPLETED', outputData },
+      now,
+    );
     if (update.kind !== 'updated') continue;
-    workflow = { ...workflow, tasks: workflow.tasks.map((task) => (task.taskId === polled.taskId ? update.task : task)) };
-    console.log(`${clock()}  worker   ${polled.referenceTaskName.padEnd(14)} completed ${JSON.stringify(outputData)}`);
+    workflow = {
+      ...workflow,
+      tasks: workflow.tasks.map((task) => (task.taskId === polled.taskId ? update.task : task)),
+    };
+    console.log(
+      `${clock()}  worker   ${polled.referenceTaskName.padEnd(14)} completed ${JSON.stringify(outputData)}`,
+    );
   }
   runDecide();
 }
-console.log(`\nworkflow ${workflow.status} with output ${JSON.stringify(workflow.output)} after ${workflow.tasks.length} tasks`);
+console.log(
+  `\nworkflow ${workflow.status} with output ${JSON.stringify(workflow.output)} after ${workflow.tasks.length} tasks`,
+);

@@ -13,9 +13,9 @@ const sourceFiles = (dir: string): string[] =>
   });
 
 const importsOf = (source: string): string[] =>
-  [...source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (match) => match[1] ?? match[2] ?? '',
-  );
+  [
+    ...source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((match) => match[1] ?? match[2] ?? '');
 
 /** Strips comments so that prose about Date.now in a doc comment is not mistaken for a call. */
 const codeOf = (source: string): string => source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
@@ -30,7 +30,9 @@ describe('the core stays pure', () => {
   it.each(files)('%s imports no I/O (no @aws-sdk, no node:*, nothing outside the core)', (file) => {
     const source = readFileSync(join(root, file), 'utf8');
     for (const target of importsOf(source)) {
-      expect(target, `${file} imports ${target}`).not.toMatch(/^(@aws-sdk|node:|fs$|path$|child_process|http|https|net$)/);
+      expect(target, `${file} imports ${target}`).not.toMatch(
+        /^(@aws-sdk|node:|fs$|path$|child_process|http|https|net$)/,
+      );
       if (target.startsWith('.')) {
         const resolved = relative(root, join(root, file, '..', target));
         expect(resolved, `${file} reaches outside the core via ${target}`).toMatch(/^lambdas\/core\//);
@@ -40,6 +42,8 @@ describe('the core stays pure', () => {
 
   it.each(files)('%s reads no clock and no random source, and evaluates no code on the host', (file) => {
     const code = codeOf(readFileSync(join(root, file), 'utf8'));
-    expect(code).not.toMatch(/Date\.now\(|new Date\(|performance\.now|Math\.random|crypto\.|\beval\(|new Function\(|node:vm/);
+    expect(code).not.toMatch(
+      /Date\.now\(|new Date\(|performance\.now|Math\.random|crypto\.|\beval\(|new Function\(|node:vm/,
+    );
   });
 });

@@ -10,10 +10,10 @@ import {
   type TaskDef,
   TaskStatus,
   TaskType,
+  typeOf,
   type WorkflowDef,
   WorkflowStatus,
   type WorkflowTask,
-  typeOf,
 } from './model';
 import { resolveParameters } from './params';
 import { maxRetries, retryDelaySeconds, taskDefFor } from './retry';
@@ -39,7 +39,7 @@ class Decision implements DecideScope {
   readonly draft: ExecutionDraft;
   readonly index: DefinitionIndex;
   readonly definition: WorkflowDef;
-  private readonly watched = new Map<string, TaskKind>();
+  private readonly watched = new Map<string, { task: Task; kind: TaskKind }>();
 
   constructor(
     execution: Execution,
@@ -48,21 +48,17 @@ class Decision implements DecideScope {
     this.definition = execution.definition;
     this.index = indexDefinition(execution.definition);
     this.draft = new ExecutionDraft(execution.workflow, ctx.now);
-    for (const task of this.draft.all()) {
-      if (isTerminalTask(task.status)) continue;
-      const kind = kindOf(typeOf(task.workflowTask));
-      if (kind?.reevaluate) this.watched.set(task.taskId, kind);
-    }
+    for (const task of this.draft.active()) this.watch(task);
   }
 
   run(): void {
     if (this.draft.all().length === 0) this.follow(this.index.firstOf(this.definition.tasks, rootStep), 0);
     if (this.timeWorkflowOut()) return;
     this.timeTasksOut();
-    this.settle();
+    const settled = this.settle();
     if (!this.isRunning()) return;
-    this.completeIfDone();
-    if (this.isRunning()) this.scheduleWakeUp();
+    if (settled && this.draft.active().length === 0) this.endWorkflow(WorkflowStatus.COMPLETED, undefined);
+    else this.scheduleWakeUp();
   }
 
   taskDef(step: WorkflowTask): TaskDef | undefined {
@@ -90,7 +86,7 @@ class Decision implements DecideScope {
 
   watch(task: Task): void {
     const kind = kindOf(typeOf(task.workflowTask));
-    if (kind?.reevaluate) this.watched.set(task.taskId, kind);
+    if (kind?.reevaluate) this.watched.set(task.taskId, { task, kind });
   }
 
   endWorkflow(status: WorkflowStatus, reason: string | undefined, options: EndOptions = {}): void {
@@ -112,39 +108,39 @@ class Decision implements DecideScope {
    * Stops early, asking to be called again, once the step budget is spent: a DO_WHILE of in-decide
    * tasks must not keep one decide busy forever.
    */
-  private settle(): void {
+  private settle(): boolean {
     const budget = this.ctx.maxNewTasks ?? DEFAULT_MAX_NEW_TASKS;
     let cursor = 0;
     for (;;) {
       while (cursor < this.draft.pending.length && this.isRunning()) {
         if (this.draft.createdCount >= budget) {
           this.draft.emit({ type: 'continueDecide' });
-          return;
+          return false;
         }
-        const task = this.draft.get(this.draft.pending[cursor++]!.taskId);
+        const task = this.draft.current(this.draft.pending[cursor++]!);
         if (task && !task.executed) this.actOnEnded(task);
       }
-      if (!this.isRunning() || !this.reevaluateWatched()) return;
+      if (!this.isRunning() || !this.reevaluateWatched()) return true;
     }
   }
 
   /** Returns true when a watched task ended, which may let the flow move on. */
   private reevaluateWatched(): boolean {
     const before = this.draft.pending.length;
-    for (const [taskId, kind] of [...this.watched]) {
-      const task = this.draft.get(taskId);
+    for (const [taskId, watched] of [...this.watched]) {
+      const task = this.draft.current(watched.task);
       if (!task || isTerminalTask(task.status)) {
         this.watched.delete(taskId);
         continue;
       }
-      kind.reevaluate?.(this, task);
-      if (isTerminalTask(this.draft.get(taskId)?.status ?? '')) this.watched.delete(taskId);
+      watched.kind.reevaluate?.(this, task);
+      if (isTerminalTask(this.draft.current(task)?.status ?? '')) this.watched.delete(taskId);
     }
     return this.draft.pending.length > before;
   }
 
   private actOnEnded(ended: Task): void {
-    const task = this.draft.update(ended.taskId, { executed: true });
+    const task = this.draft.update(ended, { executed: true });
     if (isSuccessfulTask(task.status)) {
       this.carryOn(task);
       return;
@@ -156,7 +152,7 @@ class Decision implements DecideScope {
     if (kind?.retryable && retriesLeft && task.status !== TaskStatus.FAILED_WITH_TERMINAL_ERROR) {
       this.retry(task, kind, taskDef);
     } else if (step.optional) {
-      this.carryOn(this.draft.update(task.taskId, { status: TaskStatus.COMPLETED_WITH_ERRORS }));
+      this.carryOn(this.draft.update(task, { status: TaskStatus.COMPLETED_WITH_ERRORS }));
     } else {
       const status = task.status === TaskStatus.TIMED_OUT ? WorkflowStatus.TIMED_OUT : WorkflowStatus.FAILED;
       const reason = task.reasonForIncompletion ?? `task ${task.referenceTaskName} ended ${task.status}`;
@@ -171,7 +167,7 @@ class Decision implements DecideScope {
 
   /** The retry is a new task pointing at the one it replaces, scheduled after the retry delay. */
   private retry(task: Task, kind: TaskKind, taskDef: TaskDef | undefined): void {
-    this.draft.update(task.taskId, { retried: true });
+    this.draft.update(task, { retried: true });
     kind.schedule(this, {
       step: task.workflowTask,
       iteration: task.iteration,
@@ -193,35 +189,32 @@ class Decision implements DecideScope {
   }
 
   private timeTasksOut(): void {
-    for (const task of this.draft.all()) {
-      if (isTerminalTask(task.status) || !this.isRunning()) continue;
+    for (const task of this.draft.active()) {
+      if (!this.isRunning()) return;
       const kind = kindOf(typeOf(task.workflowTask));
       if (kind?.runner !== 'worker' && kind?.runner !== 'system') continue;
       const taskDef = this.taskDef(task.workflowTask);
       const deadline = taskDeadline(task, taskDef);
       if (!deadline || this.ctx.now < deadline.at) continue;
       const reasonForIncompletion = timeoutReason(task, deadline.cause, taskDef);
-      const endsWorkflow = deadline.cause === 'task' && timeoutPolicyOf(taskDef) === 'TIME_OUT_WF';
-      const timedOut = this.draft.update(task.taskId, {
+      // Under TIME_OUT_WF a task or poll timeout ends the workflow at once, retries or not (as Conductor);
+      // a response timeout only ends the attempt, which is then retried.
+      const endsWorkflow = deadline.cause !== 'response' && timeoutPolicyOf(taskDef) === 'TIME_OUT_WF';
+      const timedOut = this.draft.update(task, {
         status: TaskStatus.TIMED_OUT,
         reasonForIncompletion,
         executed: endsWorkflow,
       });
       this.draft.emit({ type: 'cancelTask', taskId: task.taskId, taskType: task.taskType });
-      if (endsWorkflow) this.endWorkflow(WorkflowStatus.TIMED_OUT, reasonForIncompletion, { failedTask: timedOut });
+      if (endsWorkflow)
+        this.endWorkflow(WorkflowStatus.TIMED_OUT, reasonForIncompletion, { failedTask: timedOut });
     }
-  }
-
-  private completeIfDone(): void {
-    const active = this.draft.all().some((task) => !isTerminalTask(task.status) || !task.executed);
-    if (!active) this.endWorkflow(WorkflowStatus.COMPLETED, undefined);
   }
 
   /** One timer per workflow, at its earliest deadline; set again only when that instant changes. */
   private scheduleWakeUp(): void {
     let soonest = workflowDeadline(this.draft.workflow, this.definition) ?? Number.POSITIVE_INFINITY;
-    for (const task of this.draft.all()) {
-      if (isTerminalTask(task.status)) continue;
+    for (const task of this.draft.active()) {
       const kind = kindOf(typeOf(task.workflowTask));
       const wake = kind?.wakeAt?.(task);
       if (wake !== undefined && wake < soonest) soonest = wake;

@@ -1,4 +1,4 @@
-import { TaskType, type WorkflowDef, type WorkflowTask, typeOf } from './model';
+import { TaskType, typeOf, type WorkflowDef, type WorkflowTask } from './model';
 
 /** Where a step sits in the definition tree, so "what comes after it" is a lookup, not a search. */
 export interface StepPlace {

@@ -15,6 +15,9 @@ export interface DecideResult {
   effects: Effect[];
 }
 
+/** How many of the newest tasks a lookup by reference searches before it indexes them all. */
+const RECENT_WINDOW = 64;
+
 export interface NewTaskFields {
   taskType: string;
   status: Task['status'];
@@ -43,11 +46,15 @@ export class ExecutionDraft {
   readonly pending: Task[] = [];
   createdCount = 0;
 
+  /** In seq order, which makes a task's position a binary search away without an id index. */
   private readonly tasks: Task[];
-  private readonly positionById = new Map<string, number>();
-  private readonly latestByRef = new Map<string, Task>();
-  private readonly latestByBaseRef = new Map<string, Task>();
-  private readonly changed = new Set<string>();
+  // Built on first use: touching every task of a 10,000-task execution costs more than the decide.
+  private byRef?: Map<string, Task>;
+  private byBaseRef?: Map<string, Task>;
+  /** Current version of every task created or modified by this decide. */
+  private readonly changed = new Map<string, Task>();
+  /** Current version of every task not yet ended; few, however long the execution. */
+  private readonly activeTasks = new Map<string, Task>();
   private readonly removed = new Set<string>();
   private readonly viewCache = new Map<string, JsonMap>();
   private nextSeq = 1;
@@ -58,31 +65,52 @@ export class ExecutionDraft {
   ) {
     this.workflow = { ...workflow };
     this.tasks = [...workflow.tasks];
-    this.tasks.forEach((task, position) => {
-      this.positionById.set(task.taskId, position);
-      this.remember(task);
-      if (task.seq >= this.nextSeq) this.nextSeq = task.seq + 1;
-      if (isTerminalTask(task.status) && !task.executed) this.pending.push(task);
-    });
+    let previousSeq = 0;
+    let sorted = true;
+    for (const task of this.tasks) {
+      if (task.seq <= previousSeq) sorted = false;
+      previousSeq = task.seq;
+      if (!isTerminalTask(task.status)) this.activeTasks.set(task.taskId, task);
+      else if (!task.executed) this.pending.push(task);
+    }
+    if (!sorted) this.tasks.sort((a, b) => a.seq - b.seq);
+    this.nextSeq = (this.tasks.at(-1)?.seq ?? 0) + 1;
   }
 
   all(): readonly Task[] {
     return this.tasks;
   }
 
-  get(taskId: string): Task | undefined {
-    const position = this.positionById.get(taskId);
+  /** Tasks that have not ended, in no particular order. */
+  active(): Task[] {
+    return [...this.activeTasks.values()];
+  }
+
+  /** The current version of a task (an earlier copy may be stale after an update). */
+  current(task: Pick<Task, 'taskId' | 'seq'>): Task | undefined {
+    const position = this.positionOf(task);
     return position === undefined ? undefined : this.tasks[position];
   }
 
-  /** The newest attempt of a reference (the `__N` form inside loops). */
+  /**
+   * The newest attempt of a reference (the `__N` form inside loops). Expressions nearly always
+   * name a recent task, so the newest tasks are searched first; only a miss indexes them all.
+   */
   latest(ref: string): Task | undefined {
-    return this.latestByRef.get(ref);
+    if (this.byRef) return this.byRef.get(ref);
+    const stop = Math.max(0, this.tasks.length - RECENT_WINDOW);
+    for (let position = this.tasks.length - 1; position >= stop; position--) {
+      if (this.tasks[position]!.referenceTaskName === ref) return this.tasks[position];
+    }
+    return this.refIndex().get(ref);
   }
 
-  /** The newest attempt of a definition step in any iteration. */
-  latestOfStep(baseRef: string): Task | undefined {
-    return this.latestByBaseRef.get(baseRef);
+  /** The `count` tasks created just before `task`, oldest first, read by index without copying. */
+  preceding(task: Pick<Task, 'taskId' | 'seq'>, count: number): (index: number) => Task | undefined {
+    const end = this.positionOf(task) ?? 0;
+    const start = end - count;
+    return (index) =>
+      index >= 0 && index < count && start + index >= 0 ? this.tasks[start + index] : undefined;
   }
 
   patchWorkflow(fields: Partial<Workflow>): void {
@@ -95,7 +123,9 @@ export class ExecutionDraft {
     const ref = iterationRef(step.taskReferenceName, iteration);
     const retryCount = fields.retryCount ?? 0;
     const taskId = taskIdFor(this.workflow.workflowId, ref, iteration, retryCount);
-    const existing = this.get(taskId);
+    // A second schedule of the same attempt returns the first. Across decides the store's
+    // conditional put of this derived id is what keeps an attempt unique.
+    const existing = this.changed.get(taskId) ?? this.indexedAttempt(ref, retryCount, taskId);
     if (existing) return existing;
     const terminal = isTerminalTask(fields.status);
     const task: Task = {
@@ -129,34 +159,37 @@ export class ExecutionDraft {
       waitTimeout: fields.waitTimeout,
     };
     if (task.callbackAfterSeconds > 0) task.callbackTime = this.now + task.callbackAfterSeconds * 1000;
-    this.positionById.set(taskId, this.tasks.length);
     this.tasks.push(task);
     this.remember(task);
-    this.changed.add(taskId);
+    this.changed.set(taskId, task);
     this.createdCount++;
-    if (terminal && !task.executed) this.pending.push(task);
+    if (!terminal) this.activeTasks.set(taskId, task);
+    else if (!task.executed) this.pending.push(task);
     return task;
   }
 
   /** Replaces a task with a changed copy; a task that becomes terminal joins the pending list. */
-  update(taskId: string, fields: Partial<Task>): Task {
-    const position = this.positionById.get(taskId);
-    if (position === undefined) throw new Error(`unknown task ${taskId}`);
+  update(task: Pick<Task, 'taskId' | 'seq'>, fields: Partial<Task>): Task {
+    const position = this.positionOf(task);
+    if (position === undefined) throw new Error(`unknown task ${task.taskId}`);
+    const taskId = task.taskId;
     const before = this.tasks[position]!;
     const after: Task = { ...before, ...fields, updateTime: this.now };
-    if (isTerminalTask(after.status) && !isTerminalTask(before.status) && !after.endTime) after.endTime = this.now;
+    if (isTerminalTask(after.status) && !isTerminalTask(before.status) && !after.endTime)
+      after.endTime = this.now;
     this.tasks[position] = after;
     this.remember(after);
     this.viewCache.delete(taskId);
-    this.changed.add(taskId);
-    if (isTerminalTask(after.status) && !after.executed && !isTerminalTask(before.status)) this.pending.push(after);
+    this.changed.set(taskId, after);
+    if (isTerminalTask(after.status)) this.activeTasks.delete(taskId);
+    else this.activeTasks.set(taskId, after);
+    if (isTerminalTask(after.status) && !after.executed && !isTerminalTask(before.status))
+      this.pending.push(after);
     return after;
   }
 
   remove(taskIds: Iterable<string>): void {
-    for (const id of taskIds) {
-      if (this.positionById.has(id)) this.removed.add(id);
-    }
+    for (const id of taskIds) this.removed.add(id);
   }
 
   emit(effect: Effect): void {
@@ -168,16 +201,18 @@ export class ExecutionDraft {
     return (root) => {
       if (root === 'workflow') return this.workflowView();
       const task =
-        (iteration > 0 ? this.latestByRef.get(iterationRef(root, iteration)) : undefined) ??
-        this.latestByRef.get(root) ??
-        this.latestByBaseRef.get(root);
+        (iteration > 0 ? this.latest(iterationRef(root, iteration)) : undefined) ??
+        this.latest(root) ??
+        this.baseRefIndex().get(root);
       return task ? this.taskView(task) : undefined;
     };
   }
 
   result(): DecideResult {
     const keep = this.removed.size ? this.tasks.filter((task) => !this.removed.has(task.taskId)) : this.tasks;
-    const changedTasks = keep.filter((task) => this.changed.has(task.taskId));
+    const changedTasks = [...this.changed.values()]
+      .filter((task) => !this.removed.has(task.taskId))
+      .sort((a, b) => a.seq - b.seq);
     return {
       next: { ...this.workflow, tasks: keep },
       changedTasks,
@@ -187,12 +222,53 @@ export class ExecutionDraft {
     };
   }
 
+  private positionOf(task: Pick<Task, 'taskId' | 'seq'>): number | undefined {
+    let low = 0;
+    let high = this.tasks.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const seq = this.tasks[middle]!.seq;
+      if (seq === task.seq) return this.tasks[middle]!.taskId === task.taskId ? middle : undefined;
+      if (seq < task.seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  private indexedAttempt(ref: string, retryCount: number, taskId: string): Task | undefined {
+    const newest = this.byRef?.get(ref);
+    if (!newest || newest.retryCount < retryCount) return undefined;
+    return newest.taskId === taskId ? newest : this.tasks.find((task) => task.taskId === taskId);
+  }
+
+  private refIndex(): Map<string, Task> {
+    if (!this.byRef) {
+      this.byRef = new Map();
+      for (const task of this.tasks) this.remember(task);
+    }
+    return this.byRef;
+  }
+
+  private baseRefIndex(): Map<string, Task> {
+    if (!this.byBaseRef) {
+      this.byBaseRef = new Map();
+      for (const task of this.tasks) this.rememberBase(task);
+    }
+    return this.byBaseRef;
+  }
+
   private remember(task: Task): void {
-    const current = this.latestByRef.get(task.referenceTaskName);
-    if (!current || current.retryCount <= task.retryCount) this.latestByRef.set(task.referenceTaskName, task);
+    if (this.byRef) {
+      const current = this.byRef.get(task.referenceTaskName);
+      if (!current || current.retryCount <= task.retryCount) this.byRef.set(task.referenceTaskName, task);
+    }
+    if (this.byBaseRef) this.rememberBase(task);
+  }
+
+  private rememberBase(task: Task): void {
     const base = baseRefOf(task.referenceTaskName, task.iteration);
-    const currentBase = this.latestByBaseRef.get(base);
-    if (!currentBase || currentBase.seq <= task.seq) this.latestByBaseRef.set(base, task);
+    const current = this.byBaseRef!.get(base);
+    if (!current || current.seq <= task.seq) this.byBaseRef!.set(base, task);
   }
 
   private workflowView(): JsonMap {

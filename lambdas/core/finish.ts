@@ -1,13 +1,12 @@
 import { failureWorkflowIdFor } from './ids';
 import {
-  isTerminalTask,
   type JsonMap,
   type Task,
   TaskStatus,
   TaskType,
+  typeOf,
   type Workflow,
   WorkflowStatus,
-  typeOf,
 } from './model';
 import { resolveParameters } from './params';
 import { kindOf } from './tasks/index';
@@ -24,10 +23,9 @@ export const finishWorkflow = (
   { output, failedTask }: EndOptions,
 ): void => {
   const { draft, definition } = scope;
-  for (const task of draft.all()) {
-    if (!isTerminalTask(task.status)) cancelTask(scope, task, reason);
-  }
-  const finalOutput = output ?? (status === WorkflowStatus.COMPLETED ? completedOutput(scope) : draft.workflow.output);
+  for (const task of draft.active().sort((a, b) => a.seq - b.seq)) cancelTask(scope, task, reason);
+  const finalOutput =
+    output ?? (status === WorkflowStatus.COMPLETED ? completedOutput(scope) : draft.workflow.output);
   const failed = status !== WorkflowStatus.COMPLETED;
   draft.patchWorkflow({
     status,
@@ -37,7 +35,10 @@ export const finishWorkflow = (
     reasonForIncompletion: reason ?? draft.workflow.reasonForIncompletion,
     ...(failedTask && failed
       ? {
-          failedReferenceTaskNames: [...draft.workflow.failedReferenceTaskNames, failedTask.referenceTaskName],
+          failedReferenceTaskNames: [
+            ...draft.workflow.failedReferenceTaskNames,
+            failedTask.referenceTaskName,
+          ],
           failedTaskId: failedTask.taskId,
         }
       : {}),
@@ -54,8 +55,9 @@ export const finishWorkflow = (
       reasonForIncompletion: workflow.reasonForIncompletion,
     });
   }
-  const startsFailureWorkflow = status === WorkflowStatus.FAILED || status === WorkflowStatus.TIMED_OUT;
-  if (startsFailureWorkflow && definition.failureWorkflow) {
+  // Any unsuccessful end the decider reaches starts the failure workflow, a TERMINATE task's
+  // TERMINATED included; an operator's terminate through the API does not (it never comes here).
+  if (failed && definition.failureWorkflow) {
     draft.emit({
       type: 'startFailureWorkflow',
       workflowId: failureWorkflowIdFor(workflow.workflowId),
@@ -69,7 +71,7 @@ export const finishWorkflow = (
 };
 
 const cancelTask = (scope: DecideScope, task: Task, reason: string | undefined): void => {
-  scope.draft.update(task.taskId, {
+  scope.draft.update(task, {
     status: TaskStatus.CANCELED,
     executed: true,
     reasonForIncompletion: reason ? `workflow ended: ${reason}` : 'workflow ended',
@@ -97,7 +99,9 @@ const completedOutput = (scope: DecideScope): JsonMap => {
   return tasks.length > 0 ? tasks[tasks.length - 1]!.outputData : {};
 };
 
+/** As Conductor: the failed workflow's input, then the details of its failure. */
 const failureInput = (workflow: Workflow, failedTask: Task | undefined): JsonMap => ({
+  ...workflow.input,
   workflowId: workflow.workflowId,
   reason: workflow.reasonForIncompletion ?? null,
   failureStatus: workflow.status,

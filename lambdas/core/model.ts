@@ -53,7 +53,11 @@ export type TaskType = (typeof TaskType)[keyof typeof TaskType];
 /** At run time a FORK_JOIN task reports `taskType: FORK`, as in Conductor. */
 export const FORK_TASK_TYPE = 'FORK';
 
-export const TimeoutPolicy = { TIME_OUT_WF: 'TIME_OUT_WF', ALERT_ONLY: 'ALERT_ONLY', RETRY: 'RETRY' } as const;
+export const TimeoutPolicy = {
+  TIME_OUT_WF: 'TIME_OUT_WF',
+  ALERT_ONLY: 'ALERT_ONLY',
+  RETRY: 'RETRY',
+} as const;
 export type TimeoutPolicy = (typeof TimeoutPolicy)[keyof typeof TimeoutPolicy];
 
 export const RetryLogic = {

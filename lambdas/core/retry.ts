@@ -1,4 +1,4 @@
-import { RetryLogic, TASK_DEF_DEFAULTS, type TaskDef, TaskType, type WorkflowTask, typeOf } from './model';
+import { RetryLogic, TASK_DEF_DEFAULTS, type TaskDef, TaskType, typeOf, type WorkflowTask } from './model';
 
 const MAX_RETRY_DELAY_SECONDS = 365 * 24 * 3600;
 
@@ -24,7 +24,8 @@ export const retryDelaySeconds = (taskDef: TaskDef | undefined, retryCount: numb
   const base = taskDef?.retryDelaySeconds ?? TASK_DEF_DEFAULTS.retryDelaySeconds;
   const logic = taskDef?.retryLogic ?? TASK_DEF_DEFAULTS.retryLogic;
   let delay = base;
-  if (logic === RetryLogic.EXPONENTIAL_BACKOFF) delay = base * 2 ** retryCount;
+  // 2 ** retryCount becomes Infinity past 1023 retries, and 0 × Infinity is NaN.
+  if (logic === RetryLogic.EXPONENTIAL_BACKOFF) delay = base > 0 ? base * 2 ** retryCount : 0;
   if (logic === RetryLogic.LINEAR_BACKOFF) {
     delay = base * (taskDef?.backoffScaleFactor ?? TASK_DEF_DEFAULTS.backoffScaleFactor) * (retryCount + 1);
   }

@@ -1,5 +1,12 @@
 import type { Effect } from './effects';
-import { isTerminalTask, isTerminalWorkflow, type JsonMap, type Task, TaskStatus, type Workflow } from './model';
+import {
+  isTerminalTask,
+  isTerminalWorkflow,
+  type JsonMap,
+  type Task,
+  TaskStatus,
+  type Workflow,
+} from './model';
 import { pollableAt } from './timeouts';
 
 /** What a worker reports (Conductor's TaskResult). */
@@ -33,9 +40,17 @@ const REPORTABLE = new Set<string>([
  * Applies a worker's result to its task. A result for a task that already ended changes nothing,
  * so duplicates and results that arrive after a timeout retried the task are harmless.
  */
-export const applyTaskResult = (workflow: Workflow, task: Task | undefined, result: TaskResult, now: number): TaskUpdate => {
+export const applyTaskResult = (
+  workflow: Workflow,
+  task: Task | undefined,
+  result: TaskResult,
+  now: number,
+): TaskUpdate => {
   if (!REPORTABLE.has(result.status)) {
-    return { kind: 'invalid', reason: `status must be one of ${[...REPORTABLE].join(', ')}, not ${result.status}` };
+    return {
+      kind: 'invalid',
+      reason: `status must be one of ${[...REPORTABLE].join(', ')}, not ${result.status}`,
+    };
   }
   if (!task || task.workflowInstanceId !== workflow.workflowId) {
     return { kind: 'notFound', reason: `task ${result.taskId} not found in workflow ${workflow.workflowId}` };
@@ -65,7 +80,12 @@ export const applyTaskResult = (workflow: Workflow, task: Task | undefined, resu
   }
   const callback = Math.max(0, Math.floor(result.callbackAfterSeconds ?? 0));
   if (callback === 0) {
-    return { kind: 'updated', task: { ...task, outputData, workerId, updateTime: now }, effects: [], needsDecide: false };
+    return {
+      kind: 'updated',
+      task: { ...task, outputData, workerId, updateTime: now },
+      effects: [],
+      needsDecide: false,
+    };
   }
   // Back to SCHEDULED: the same task is handed out again after the callback.
   const postponed: Task = {
@@ -80,7 +100,9 @@ export const applyTaskResult = (workflow: Workflow, task: Task | undefined, resu
   return {
     kind: 'updated',
     task: postponed,
-    effects: [{ type: 'scheduleWorkerTask', taskId: task.taskId, taskType: task.taskType, delaySeconds: callback }],
+    effects: [
+      { type: 'scheduleWorkerTask', taskId: task.taskId, taskType: task.taskType, delaySeconds: callback },
+    ],
     needsDecide: true,
   };
 };

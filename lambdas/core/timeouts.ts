@@ -1,4 +1,12 @@
-import { TASK_DEF_DEFAULTS, type Task, type TaskDef, TaskStatus, TimeoutPolicy, type Workflow, type WorkflowDef } from './model';
+import {
+  TASK_DEF_DEFAULTS,
+  type Task,
+  type TaskDef,
+  TaskStatus,
+  TimeoutPolicy,
+  type Workflow,
+  type WorkflowDef,
+} from './model';
 
 export type TimeoutCause = 'poll' | 'response' | 'task';
 
@@ -13,25 +21,30 @@ export const pollableAt = (task: Task): number =>
 
 /**
  * The earliest timeout still ahead of a task run outside the decider: pollTimeoutSeconds while
- * SCHEDULED, responseTimeoutSeconds since the last update and timeoutSeconds since the start
- * while IN_PROGRESS. ALERT_ONLY task timeouts never end anything, so they are not deadlines.
+ * SCHEDULED, responseTimeoutSeconds since the last update while IN_PROGRESS, and timeoutSeconds
+ * since the first poll, also once a callback has put the task back to SCHEDULED (as Conductor's
+ * checkTaskTimeout). ALERT_ONLY poll and task timeouts never end anything, so they are not
+ * deadlines; the response timeout applies whatever the policy, as in Conductor.
  */
 export const taskDeadline = (task: Task, taskDef: TaskDef | undefined): TaskDeadline | undefined => {
   const candidates: TaskDeadline[] = [];
-  if (task.status === TaskStatus.SCHEDULED) {
+  const active = task.status === TaskStatus.SCHEDULED || task.status === TaskStatus.IN_PROGRESS;
+  const alertOnly = timeoutPolicyOf(taskDef) === TimeoutPolicy.ALERT_ONLY;
+  if (task.status === TaskStatus.SCHEDULED && !alertOnly) {
     const pollTimeout = taskDef?.pollTimeoutSeconds ?? TASK_DEF_DEFAULTS.pollTimeoutSeconds;
     if (pollTimeout > 0) candidates.push({ at: pollableAt(task) + pollTimeout * 1000, cause: 'poll' });
   }
-  if (task.status === TaskStatus.IN_PROGRESS) {
-    if (task.responseTimeoutSeconds > 0) {
-      candidates.push({ at: task.updateTime + task.responseTimeoutSeconds * 1000, cause: 'response' });
-    }
-    const timeout = taskDef?.timeoutSeconds ?? TASK_DEF_DEFAULTS.timeoutSeconds;
-    if (timeout > 0 && timeoutPolicyOf(taskDef) !== TimeoutPolicy.ALERT_ONLY && task.startTime > 0) {
-      candidates.push({ at: task.startTime + timeout * 1000, cause: 'task' });
-    }
+  if (task.status === TaskStatus.IN_PROGRESS && task.responseTimeoutSeconds > 0) {
+    candidates.push({ at: task.updateTime + task.responseTimeoutSeconds * 1000, cause: 'response' });
   }
-  return candidates.reduce<TaskDeadline | undefined>((soonest, c) => (!soonest || c.at < soonest.at ? c : soonest), undefined);
+  const timeout = taskDef?.timeoutSeconds ?? TASK_DEF_DEFAULTS.timeoutSeconds;
+  if (active && timeout > 0 && !alertOnly && task.startTime > 0) {
+    candidates.push({ at: task.startTime + timeout * 1000, cause: 'task' });
+  }
+  return candidates.reduce<TaskDeadline | undefined>(
+    (soonest, c) => (!soonest || c.at < soonest.at ? c : soonest),
+    undefined,
+  );
 };
 
 export const timeoutPolicyOf = (taskDef: TaskDef | undefined): TimeoutPolicy =>

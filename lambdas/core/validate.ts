@@ -151,8 +151,11 @@ const NON_EMPTY_TASK_LIST: Rule = {
 };
 const OBJECT_OR_EXPRESSION: Rule = {
   ok: (value) => isObject(value) || isWholeExpression(value),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Conductor expression, not a JS template.
   wanted: 'an object (or a ${...} expression that yields one)',
+};
+const POSITIVE_INTEGER_OR_EXPRESSION: Rule = {
+  ok: (value) => isPositiveInteger(value) || isWholeExpression(value),
+  wanted: 'a positive integer (or a ${...} expression that yields one)',
 };
 const oneOf = (values: readonly string[]): Rule => ({
   ok: (value) => typeof value === 'string' && values.includes(value),
@@ -742,6 +745,16 @@ const checkDoWhile: TaskCheck = (task, path, position) => {
   }
   field(run, task, path, 'loopCondition', NON_EMPTY_STRING, 'a DO_WHILE task');
   field(run, task, path, 'keepLastN', POSITIVE_INTEGER);
+  // Conductor reads keepLastN from inputParameters, where it may also be an expression.
+  if (isObject(task.inputParameters)) {
+    field(
+      run,
+      task.inputParameters,
+      member(path, 'inputParameters'),
+      'keepLastN',
+      POSITIVE_INTEGER_OR_EXPRESSION,
+    );
+  }
   if (!field(run, task, path, 'loopOver', NON_EMPTY_TASK_LIST, 'a DO_WHILE task')) return [];
   // A nested loop keeps the outermost loop as context, so its tasks are judged against that one.
   return walkNested(

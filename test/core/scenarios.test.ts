@@ -4,7 +4,12 @@ import { loadFixture, Scenario } from '../support/scenario';
 describe('fan-in/out: FORK of [[t1, t3], [t2]], JOIN on [t3, t2], then t4', () => {
   it('schedules both branch heads and an IN_PROGRESS JOIN right after start', async () => {
     const run = await Scenario.start(loadFixture('fan-in-out'));
-    expect(run.statuses()).toEqual({ fork: 'COMPLETED', t1: 'SCHEDULED', t2: 'SCHEDULED', join: 'IN_PROGRESS' });
+    expect(run.statuses()).toEqual({
+      fork: 'COMPLETED',
+      t1: 'SCHEDULED',
+      t2: 'SCHEDULED',
+      join: 'IN_PROGRESS',
+    });
     expect(run.task('fork').taskType).toBe('FORK');
     expect(run.task('t1').taskType).toBe('t1');
     expect(run.effectsOf('scheduleWorkerTask').map((effect) => effect.taskType)).toEqual(['t1', 't2']);
@@ -59,7 +64,10 @@ describe('dynamic fork', () => {
     run.complete('resize_large', { url: 'l.png' });
     expect(run.task('dyn_join').status).toBe('IN_PROGRESS');
     run.complete('resize_small', { url: 's.png' });
-    expect(run.task('dyn_join').outputData).toEqual({ resize_small: { url: 's.png' }, resize_large: { url: 'l.png' } });
+    expect(run.task('dyn_join').outputData).toEqual({
+      resize_small: { url: 's.png' },
+      resize_large: { url: 'l.png' },
+    });
     expect(run.workflow.status).toBe('COMPLETED');
   });
 
@@ -76,7 +84,8 @@ describe('nested fork/join three levels deep', () => {
     const run = await Scenario.start(loadFixture('nested-fork-join'));
     const leaves = run.refs().filter((ref) => ref.startsWith('leaf_'));
     expect(leaves).toHaveLength(27);
-    for (const leaf of leaves) run.report(leaf, { status: 'COMPLETED', outputData: { leaf } }, { decide: false });
+    for (const leaf of leaves)
+      run.report(leaf, { status: 'COMPLETED', outputData: { leaf } }, { decide: false });
     run.decide();
     const joins = run.workflow.tasks.filter((task) => task.taskType === 'JOIN');
     expect(joins).toHaveLength(13);
@@ -94,7 +103,10 @@ describe('nested fork/join three levels deep', () => {
 
   it('completes when the leaves finish one decide at a time, in reverse order', async () => {
     const run = await Scenario.start(loadFixture('nested-fork-join'));
-    const leaves = run.refs().filter((ref) => ref.startsWith('leaf_')).reverse();
+    const leaves = run
+      .refs()
+      .filter((ref) => ref.startsWith('leaf_'))
+      .reverse();
     for (const leaf of leaves) run.complete(leaf, { leaf });
     run.complete('after_join', { done: 'yes' });
     expect(run.workflow.status).toBe('COMPLETED');

@@ -3,8 +3,8 @@ import { decide } from '../../lambdas/core/decide';
 import type { DecideResult } from '../../lambdas/core/draft';
 import type { Effect } from '../../lambdas/core/effects';
 import type { Task, TaskDef, Workflow, WorkflowDef } from '../../lambdas/core/model';
-import type { ScriptRuntime } from '../../lambdas/core/scripting/script-runtime';
 import { loadScriptRuntime } from '../../lambdas/core/scripting/index';
+import type { ScriptRuntime } from '../../lambdas/core/scripting/script-runtime';
 import { createWorkflow } from '../../lambdas/core/start';
 import { applyTaskResult, markPolled, type TaskResult } from '../../lambdas/core/task-result';
 
@@ -52,7 +52,12 @@ export class Scenario {
     const defs = new Map((this.options.taskDefs ?? []).map((def) => [def.name, def]));
     this.lastDecide = decide(
       { workflow: this.workflow, definition: this.definition },
-      { now: this.now, taskDefs: (name) => defs.get(name), scripts: this.scripts, maxNewTasks: this.options.maxNewTasks },
+      {
+        now: this.now,
+        taskDefs: (name) => defs.get(name),
+        scripts: this.scripts,
+        maxNewTasks: this.options.maxNewTasks,
+      },
     );
     this.workflow = this.lastDecide.next;
     this.effects.push(...this.lastDecide.effects);
@@ -87,9 +92,18 @@ export class Scenario {
   }
 
   /** Reports a result for the newest attempt of `ref` and decides, as the runtime would. */
-  report(ref: string, result: Omit<TaskResult, 'workflowInstanceId' | 'taskId'>, options = { decide: true }): void {
+  report(
+    ref: string,
+    result: Omit<TaskResult, 'workflowInstanceId' | 'taskId'>,
+    options = { decide: true },
+  ): void {
     const task = this.task(ref);
-    const update = applyTaskResult(this.workflow, task, { ...result, workflowInstanceId: this.workflow.workflowId, taskId: task.taskId }, this.now);
+    const update = applyTaskResult(
+      this.workflow,
+      task,
+      { ...result, workflowInstanceId: this.workflow.workflowId, taskId: task.taskId },
+      this.now,
+    );
     if (update.kind !== 'updated') throw new Error(`${ref}: ${update.kind}: ${update.reason}`);
     this.replace(update.task);
     this.effects.push(...update.effects);
@@ -100,7 +114,11 @@ export class Scenario {
     this.report(ref, { status: 'COMPLETED', outputData });
   }
 
-  fail(ref: string, reasonForIncompletion = 'worker failed', status: 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' = 'FAILED'): void {
+  fail(
+    ref: string,
+    reasonForIncompletion = 'worker failed',
+    status: 'FAILED' | 'FAILED_WITH_TERMINAL_ERROR' = 'FAILED',
+  ): void {
     this.report(ref, { status, reasonForIncompletion });
   }
 

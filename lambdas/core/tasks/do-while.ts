@@ -36,12 +36,20 @@ export const endIteration = (scope: DecideScope, step: WorkflowTask): void => {
     if (task) iterationOutput[ref] = task.outputData;
   }
   const outputData: JsonMap = { ...loop.outputData, [String(iteration)]: iterationOutput, iteration };
+  // As in Conductor, old iterations go as soon as an iteration ends, before the condition is
+  // evaluated, so the last iteration trims the history too.
+  const keepLastN = keepLastNOf(step, loop);
+  if (keepLastN && iteration > keepLastN) forgetIteration(scope, step, iteration - keepLastN, outputData);
   // Conductor's condition sees the loop's input, each body task's output by its plain reference,
   // and the loop's own output (with `iteration`) under the loop's reference.
-  const conditionInput: JsonMap = { ...loop.inputData, ...iterationOutput, [step.taskReferenceName]: outputData };
+  const conditionInput: JsonMap = {
+    ...loop.inputData,
+    ...iterationOutput,
+    [step.taskReferenceName]: outputData,
+  };
   const outcome = scope.ctx.scripts.evaluateJavaScript(step.loopCondition ?? 'false', conditionInput);
   if (!outcome.ok) {
-    scope.draft.update(loop.taskId, {
+    scope.draft.update(loop, {
       status: TaskStatus.FAILED,
       outputData,
       reasonForIncompletion: `loopCondition of ${step.taskReferenceName} failed: ${outcome.error}`,
@@ -49,20 +57,30 @@ export const endIteration = (scope: DecideScope, step: WorkflowTask): void => {
     return;
   }
   if (!outcome.value) {
-    scope.draft.update(loop.taskId, { status: TaskStatus.COMPLETED, outputData });
+    scope.draft.update(loop, { status: TaskStatus.COMPLETED, outputData });
     return;
   }
   const next = iteration + 1;
-  const keepLastN = typeof step.keepLastN === 'number' && step.keepLastN > 0 ? step.keepLastN : undefined;
-  const dropped = keepLastN ? iteration - keepLastN : 0;
-  if (dropped >= 1) forgetIteration(scope, step, dropped, outputData);
-  scope.draft.update(loop.taskId, { outputData: { ...outputData, iteration: next } });
+  scope.draft.update(loop, { outputData: { ...outputData, iteration: next } });
   scope.follow(scope.index.firstOf(step.loopOver, step), next);
 };
 
+/** Conductor reads keepLastN from the loop's inputParameters; a top-level field is accepted too. */
+const keepLastNOf = (step: WorkflowTask, loop: Task): number | undefined => {
+  const value = loop.inputData.keepLastN ?? step.keepLastN;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+};
+
 /** keepLastN: the tasks (every attempt) and the recorded output of an old iteration go. */
-const forgetIteration = (scope: DecideScope, step: WorkflowTask, iteration: number, outputData: JsonMap): void => {
-  const refs = new Set(scope.index.descendants(step.taskReferenceName).map((ref) => iterationRef(ref, iteration)));
+const forgetIteration = (
+  scope: DecideScope,
+  step: WorkflowTask,
+  iteration: number,
+  outputData: JsonMap,
+): void => {
+  const refs = new Set(
+    scope.index.descendants(step.taskReferenceName).map((ref) => iterationRef(ref, iteration)),
+  );
   const ids = scope.draft
     .all()
     .filter((task) => task.iteration === iteration && refs.has(task.referenceTaskName))

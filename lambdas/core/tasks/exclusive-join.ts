@@ -14,7 +14,8 @@ export const exclusiveJoinTask: TaskKind = {
   runner: 'decider',
   retryable: false,
   schedule(scope, plan) {
-    const suffix = (refs: string[] | undefined) => (refs ?? []).map((ref) => iterationRef(ref, plan.iteration));
+    const suffix = (refs: string[] | undefined) =>
+      (refs ?? []).map((ref) => iterationRef(ref, plan.iteration));
     const task = scope.draft.add(plan.step, plan.iteration, {
       taskType: TaskType.EXCLUSIVE_JOIN,
       status: TaskStatus.IN_PROGRESS,
@@ -32,14 +33,14 @@ export const exclusiveJoinTask: TaskKind = {
       firstPresent(scope, refsOf(task.inputData.defaultExclusiveJoinTask));
     if (ran && (!isTerminalTask(ran.status) || !ran.executed)) return;
     if (ran && !isSuccessfulTask(ran.status)) {
-      scope.draft.update(task.taskId, {
+      scope.draft.update(task, {
         status: TaskStatus.FAILED,
         reasonForIncompletion: `joined task ${ran.referenceTaskName} ended ${ran.status}`,
       });
       return;
     }
     const outputData: JsonMap = ran ? { ...ran.outputData } : {};
-    scope.draft.update(task.taskId, { status: TaskStatus.COMPLETED, outputData });
+    scope.draft.update(task, { status: TaskStatus.COMPLETED, outputData });
   },
 };
 

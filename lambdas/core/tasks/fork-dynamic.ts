@@ -1,5 +1,5 @@
 import { iterationRef } from '../ids';
-import { FORK_TASK_TYPE, type JsonMap, TaskStatus, TaskType, type WorkflowTask, typeOf } from '../model';
+import { FORK_TASK_TYPE, type JsonMap, TaskStatus, TaskType, typeOf, type WorkflowTask } from '../model';
 import type { DecideScope, TaskKind, TaskPlan } from './task-kind';
 
 /** Container types cannot be forked dynamically: the definition index would not know their insides. */
@@ -18,12 +18,17 @@ const isObject = (value: unknown): value is JsonMap =>
 
 /** Reads the forked steps from the input and says what is wrong with them, if anything. */
 const forkedSteps = (scope: DecideScope, plan: TaskPlan): WorkflowTask[] | string => {
-  const param = plan.step.dynamicForkTasksParam ?? (plan.step.dynamicForkJoinTasksParam as string | undefined);
+  const param =
+    plan.step.dynamicForkTasksParam ?? (plan.step.dynamicForkJoinTasksParam as string | undefined);
   const listed = plan.input[param ?? ''];
   if (!Array.isArray(listed)) return `input "${param}" must be a list of tasks to fork`;
   const seen = new Set<string>();
   for (const [position, candidate] of listed.entries()) {
-    if (!isObject(candidate) || typeof candidate.name !== 'string' || typeof candidate.taskReferenceName !== 'string') {
+    if (
+      !isObject(candidate) ||
+      typeof candidate.name !== 'string' ||
+      typeof candidate.taskReferenceName !== 'string'
+    ) {
       return `forked task ${position} needs a name and a taskReferenceName`;
     }
     const ref = candidate.taskReferenceName;

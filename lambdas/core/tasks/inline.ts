@@ -18,7 +18,11 @@ export const inlineTask: TaskKind = {
     }
     if (evaluatorType === 'value-param') {
       const result = plan.input[expression] ?? null;
-      scope.draft.add(plan.step, plan.iteration, { ...base, status: TaskStatus.COMPLETED, outputData: { result } });
+      scope.draft.add(plan.step, plan.iteration, {
+        ...base,
+        status: TaskStatus.COMPLETED,
+        outputData: { result },
+      });
       return;
     }
     const outcome = scope.ctx.scripts.evaluateJavaScript(expression, plan.input);

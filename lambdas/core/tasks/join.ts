@@ -1,5 +1,5 @@
 import { iterationRef } from '../ids';
-import { isSuccessfulTask, isTerminalTask, type JsonMap, TaskStatus, TaskType } from '../model';
+import { isSuccessfulTask, isTerminalTask, type JsonMap, type Task, TaskStatus, TaskType } from '../model';
 import type { TaskKind } from './task-kind';
 
 const joinOnOf = (input: JsonMap): string[] =>
@@ -25,16 +25,27 @@ export const joinTask: TaskKind = {
     scope.watch(task);
   },
   reevaluate(scope, task) {
-    const output: JsonMap = {};
+    const joinOn = joinOnOf(task.inputData);
+    // A dynamic fork creates its tasks right before the JOIN, in joinOn order: reading them by
+    // position saves indexing every task of a wide fork. A retried one is looked up by reference.
+    const created = scope.draft.preceding(task, joinOn.length);
+    const joinedAt = (position: number): Task | undefined => {
+      const candidate = created(position);
+      const ref = joinOn[position]!;
+      return candidate?.referenceTaskName === ref && !candidate.retried ? candidate : scope.draft.latest(ref);
+    };
     const failed: string[] = [];
-    for (const ref of joinOnOf(task.inputData)) {
-      const joined = scope.draft.latest(ref);
+    for (let position = 0; position < joinOn.length; position++) {
+      const joined = joinedAt(position);
       if (!joined || !isTerminalTask(joined.status) || !joined.executed) return;
-      if (!isSuccessfulTask(joined.status)) failed.push(ref);
-      output[ref] = joined.outputData;
+      if (!isSuccessfulTask(joined.status)) failed.push(joined.referenceTaskName);
+    }
+    const output: JsonMap = {};
+    for (let position = 0; position < joinOn.length; position++) {
+      output[joinOn[position]!] = joinedAt(position)!.outputData;
     }
     scope.draft.update(
-      task.taskId,
+      task,
       failed.length === 0
         ? { status: TaskStatus.COMPLETED, outputData: output }
         : {

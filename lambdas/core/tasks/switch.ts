@@ -1,10 +1,11 @@
-import { type JsonMap, TaskStatus, TaskType, type WorkflowTask, typeOf } from '../model';
+import { type JsonMap, TaskStatus, TaskType, typeOf, type WorkflowTask } from '../model';
 import type { ScriptRuntime } from '../scripting/script-runtime';
 import type { TaskKind } from './task-kind';
 
 type CaseValue = { ok: true; value: unknown } | { ok: false; error: string };
 
-const isScript = (evaluatorType: unknown): boolean => evaluatorType === 'javascript' || evaluatorType === 'graaljs';
+const isScript = (evaluatorType: unknown): boolean =>
+  evaluatorType === 'javascript' || evaluatorType === 'graaljs';
 
 /** The value that picks a case: SWITCH's expression, or legacy DECISION's caseValueParam/caseExpression. */
 const caseValueOf = (step: WorkflowTask, input: JsonMap, scripts: ScriptRuntime): CaseValue => {
@@ -41,7 +42,10 @@ export const switchTask: TaskKind = {
       status: TaskStatus.COMPLETED,
       executed: true,
       inputData: { ...input, case: caseKey },
-      outputData: { evaluationResult: [caseKey], selectedCase: Object.hasOwn(cases, caseKey) ? caseKey : 'default' },
+      outputData: {
+        evaluationResult: [caseKey],
+        selectedCase: Object.hasOwn(cases, caseKey) ? caseKey : 'default',
+      },
     });
     scope.follow(scope.index.firstOf(chosen, step), iteration);
   },

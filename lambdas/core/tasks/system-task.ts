@@ -20,6 +20,11 @@ export const systemTask: TaskKind = {
       callbackAfterSeconds: plan.retryCount > 0 ? plan.delaySeconds : 0,
       responseTimeoutSeconds: taskDef?.responseTimeoutSeconds ?? TASK_DEF_DEFAULTS.responseTimeoutSeconds,
     });
-    scope.draft.emit({ type: 'runSystemTask', taskId: task.taskId, taskType, delaySeconds: plan.delaySeconds });
+    scope.draft.emit({
+      type: 'runSystemTask',
+      taskId: task.taskId,
+      taskType,
+      delaySeconds: plan.delaySeconds,
+    });
   },
 };

@@ -1,5 +1,5 @@
-import { parseWaitDuration, parseWaitUntil } from '../wait-time';
 import { TaskStatus, TaskType } from '../model';
+import { parseWaitDuration, parseWaitUntil } from '../wait-time';
 import type { TaskKind } from './task-kind';
 
 /**
@@ -18,17 +18,29 @@ export const waitTask: TaskKind = {
       (typeof waitFor === 'string' && waitFor) || (typeof waitUntil === 'string' && waitUntil) || undefined;
     const base = { taskType: TaskType.WAIT, inputData: plan.input };
     if (problem) {
-      scope.draft.add(plan.step, plan.iteration, { ...base, status: TaskStatus.FAILED, reasonForIncompletion: problem });
+      scope.draft.add(plan.step, plan.iteration, {
+        ...base,
+        status: TaskStatus.FAILED,
+        reasonForIncompletion: problem,
+      });
       return;
     }
     const waitTimeout =
-      typeof waitFor === 'number' ? now + waitFor * 1000 : typeof waitUntil === 'number' ? waitUntil : undefined;
-    const task = scope.draft.add(plan.step, plan.iteration, { ...base, status: TaskStatus.IN_PROGRESS, waitTimeout });
+      typeof waitFor === 'number'
+        ? now + waitFor * 1000
+        : typeof waitUntil === 'number'
+          ? waitUntil
+          : undefined;
+    const task = scope.draft.add(plan.step, plan.iteration, {
+      ...base,
+      status: TaskStatus.IN_PROGRESS,
+      waitTimeout,
+    });
     if (waitTimeout !== undefined) scope.watch(task);
   },
   reevaluate(scope, task) {
     if (task.waitTimeout !== undefined && scope.ctx.now >= task.waitTimeout) {
-      scope.draft.update(task.taskId, { status: TaskStatus.COMPLETED });
+      scope.draft.update(task, { status: TaskStatus.COMPLETED });
     }
   },
   wakeAt: (task) => task.waitTimeout,

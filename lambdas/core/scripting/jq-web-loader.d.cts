@@ -1,0 +1,3 @@
+import type { JqWeb } from 'jq-web';
+
+export declare function requireJqWeb(): PromiseLike<JqWeb>;
