@@ -40,6 +40,31 @@ const WORKER_OUTCOMES = [
 ] as const;
 
 /**
+ * S2 and S4 on every decide: a JOIN completes only once every task it joins on has ended, with each
+ * one's output; an ended task never becomes active again; an ended workflow stays ended.
+ */
+const checkTransitions = (before: Workflow, result: DecideResult): void => {
+  const previous = new Map(before.tasks.map((task) => [task.taskId, task]));
+  const newest = new Map<string, Task>();
+  for (const task of result.next.tasks) newest.set(task.referenceTaskName, task);
+  for (const task of result.changedTasks) {
+    const old = previous.get(task.taskId);
+    if (old && isTerminalTask(old.status))
+      expect(isTerminalTask(task.status), task.referenceTaskName).toBe(true);
+    if (task.taskType === 'JOIN' && isTerminalTask(task.status) && task.status !== 'CANCELED') {
+      const joinOn = task.inputData.joinOn as string[];
+      for (const ref of joinOn) {
+        // Ended on its own: a joined task canceled because the workflow ended would cancel the JOIN too.
+        const status = newest.get(ref)?.status ?? '';
+        expect(isTerminalTask(status) && status !== 'CANCELED', `${ref} ended before the JOIN`).toBe(true);
+      }
+      expect(Object.keys(task.outputData).sort()).toEqual([...joinOn].sort());
+    }
+  }
+  if (isTerminalWorkflow(before.status)) expect(result.next.status).toBe(before.status);
+};
+
+/**
  * Plays one execution to its end: each round, a random subset of the pending worker tasks report
  * a random outcome (sometimes twice), time jumps past any retry delay, then one decide runs.
  * Along the way it checks that every decide is deterministic and a fixpoint.
@@ -65,6 +90,7 @@ const play = (definition: WorkflowDef, seed: number, choice: string): Workflow =
     const again = decide({ workflow: result.next, definition }, ctx());
     expect(again.changedTasks).toEqual([]);
     expect(again.effects).toEqual([]);
+    checkTransitions(workflow, result);
     workflow = result.next;
     return result;
   };
