@@ -111,7 +111,7 @@ const medianMs = (run: () => void, repetitions: number): number => {
   return samples[Math.floor(samples.length / 2)]!;
 };
 
-const measure = (shape: string, build: (n: number) => ReturnType<typeof chainExecution>) => {
+const measure = (shape: string, build: (n: number) => ReturnType<typeof chainExecution>, note = '') => {
   const times = new Map<number, number>();
   for (const n of SIZES) {
     const execution = build(n);
@@ -126,11 +126,15 @@ const measure = (shape: string, build: (n: number) => ReturnType<typeof chainExe
     );
   }
   const ratio = times.get(10_000)! / times.get(1_000)!;
-  console.log(`${shape.padEnd(9)} t(10,000)/t(1,000) = ${ratio.toFixed(2)}  (target <= 12)\n`);
+  console.log(`${shape.padEnd(9)} t(10,000)/t(1,000) = ${ratio.toFixed(2)}  (target <= 12)${note}\n`);
   return ratio;
 };
 
 console.log('decide time by execution size (median; one worker result per decide)\n');
 measure('fork', (n) => forkExecution(n, false));
-measure('fork-join', (n) => forkExecution(n, true));
+measure(
+  'fork-join',
+  (n) => forkExecution(n, true),
+  '\n          once per fork; most of it is building the JOIN output, a JSON object with one key per branch',
+);
 measure('chain', chainExecution);
