@@ -35,6 +35,16 @@ export const decide = (execution: Execution, ctx: DecideContext): DecideResult =
   return decision.draft.result();
 };
 
+/**
+ * Ends a running or paused execution at an operator's request: every active task is canceled,
+ * children are terminated, the parent is told, and no failure workflow starts.
+ */
+export const terminate = (execution: Execution, reason: string, ctx: DecideContext): DecideResult => {
+  const decision = new Decision(execution, ctx);
+  decision.terminate(reason);
+  return decision.draft.result();
+};
+
 class Decision implements DecideScope {
   readonly draft: ExecutionDraft;
   readonly index: DefinitionIndex;
@@ -59,6 +69,14 @@ class Decision implements DecideScope {
     if (!this.isRunning()) return;
     if (settled && this.draft.active().length === 0) this.endWorkflow(WorkflowStatus.COMPLETED, undefined);
     else this.scheduleWakeUp();
+  }
+
+  terminate(reason: string): void {
+    const { status } = this.draft.workflow;
+    if (status !== WorkflowStatus.RUNNING && status !== WorkflowStatus.PAUSED) return;
+    // finishWorkflow only ends running workflows; a paused one is ended all the same.
+    this.draft.patchWorkflow({ status: WorkflowStatus.RUNNING });
+    this.endWorkflow(WorkflowStatus.TERMINATED, reason, { byOperator: true });
   }
 
   taskDef(step: WorkflowTask): TaskDef | undefined {

@@ -20,7 +20,7 @@ export const finishWorkflow = (
   scope: DecideScope,
   status: WorkflowStatus,
   reason: string | undefined,
-  { output, failedTask }: EndOptions,
+  { output, failedTask, byOperator }: EndOptions,
 ): void => {
   const { draft, definition } = scope;
   for (const task of draft.active().sort((a, b) => a.seq - b.seq)) cancelTask(scope, task, reason);
@@ -55,9 +55,9 @@ export const finishWorkflow = (
       reasonForIncompletion: workflow.reasonForIncompletion,
     });
   }
-  // Any unsuccessful end the decider reaches starts the failure workflow, a TERMINATE task's
-  // TERMINATED included; an operator's terminate through the API does not (it never comes here).
-  if (failed && definition.failureWorkflow) {
+  // Any unsuccessful end starts the failure workflow, a TERMINATE task's TERMINATED included;
+  // an operator's terminate through the API does not, as in Conductor.
+  if (failed && !byOperator && definition.failureWorkflow) {
     draft.emit({
       type: 'startFailureWorkflow',
       workflowId: failureWorkflowIdFor(workflow.workflowId),

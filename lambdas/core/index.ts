@@ -1,6 +1,6 @@
 /** The pure engine: the Conductor model, validation, and the decider. No I/O, no clock. */
 
-export { decide } from './decide';
+export { decide, terminate } from './decide';
 export type { DecideResult } from './draft';
 export * from './effects';
 export { childWorkflowIdFor, failureWorkflowIdFor, taskIdFor } from './ids';
@@ -8,7 +8,13 @@ export * from './model';
 export { resolveParameters } from './params';
 export type { ScriptRuntime } from './scripting/script-runtime';
 export { createWorkflow } from './start';
-export { applyTaskResult, markPolled, type TaskResult, type TaskUpdate } from './task-result';
+export {
+  applyResultToTask,
+  applyTaskResult,
+  markPolled,
+  type TaskResult,
+  type TaskUpdate,
+} from './task-result';
 export type { DecideContext } from './tasks/task-kind';
 export {
   MAX_DEFINITION_BYTES,

@@ -46,17 +46,28 @@ export const applyTaskResult = (
   result: TaskResult,
   now: number,
 ): TaskUpdate => {
+  if (task && task.workflowInstanceId === workflow.workflowId && isTerminalWorkflow(workflow.status)) {
+    return { kind: 'ignored', reason: `workflow ${workflow.workflowId} is already ${workflow.status}` };
+  }
+  return applyResultToTask(task, result, now);
+};
+
+/**
+ * The same, from the task alone, as the runtime sees it: an ended workflow's tasks have all ended
+ * too, so the task's own status is enough to ignore a late result.
+ */
+export const applyResultToTask = (task: Task | undefined, result: TaskResult, now: number): TaskUpdate => {
   if (!REPORTABLE.has(result.status)) {
     return {
       kind: 'invalid',
       reason: `status must be one of ${[...REPORTABLE].join(', ')}, not ${result.status}`,
     };
   }
-  if (!task || task.workflowInstanceId !== workflow.workflowId) {
-    return { kind: 'notFound', reason: `task ${result.taskId} not found in workflow ${workflow.workflowId}` };
-  }
-  if (isTerminalWorkflow(workflow.status)) {
-    return { kind: 'ignored', reason: `workflow ${workflow.workflowId} is already ${workflow.status}` };
+  if (!task || task.workflowInstanceId !== result.workflowInstanceId) {
+    return {
+      kind: 'notFound',
+      reason: `task ${result.taskId} not found in workflow ${result.workflowInstanceId}`,
+    };
   }
   if (isTerminalTask(task.status)) {
     return { kind: 'ignored', reason: `task ${task.taskId} is already ${task.status}` };

@@ -42,6 +42,8 @@ export interface DecideScope {
 export interface EndOptions {
   output?: JsonMap;
   failedTask?: Task;
+  /** Ended through the API: Conductor starts no failure workflow for that. */
+  byOperator?: boolean;
 }
 
 /** Who moves a task once it is scheduled. */

@@ -1,0 +1,79 @@
+import { type DecideResult, decide, type Execution, terminate } from '../core/index';
+import type { Lease, StoredExecution } from '../ports';
+import { carryOutEffects } from './carry-out-effects';
+import type { EngineDeps } from './deps';
+
+export const LEASE_MS = 30_000;
+const MAX_ATTEMPTS = 4;
+
+export type DecideOutcome =
+  | { kind: 'decided'; changedTasks: number; effects: number }
+  /** Nothing to do: a duplicate request, or a workflow that has already ended. */
+  | { kind: 'unchanged' }
+  | { kind: 'missing' }
+  /** Someone else is deciding: ask again shortly. The request is handed back, never dropped. */
+  | { kind: 'retryLater'; reason: string };
+
+type Decider = (execution: Execution) => DecideResult;
+
+/**
+ * One decide: read, decide (pure), commit conditioned on the version read, then carry out the
+ * effects. Uncontended, that is one read and one transaction. When a commit loses a race, the
+ * next attempt takes the lease first (its epoch fences every later write), so concurrent decides
+ * stop wasting work on each other instead of retrying blindly.
+ */
+export const decideWorkflow = (deps: EngineDeps, workflowId: string): Promise<DecideOutcome> =>
+  runDecider(deps, workflowId, (execution) => decide(execution, contextOf(deps)));
+
+/** Terminates through the same path as a decide, so it can race a decide safely. */
+export const terminateWorkflow = (
+  deps: EngineDeps,
+  workflowId: string,
+  reason: string,
+): Promise<DecideOutcome> =>
+  runDecider(deps, workflowId, (execution) => terminate(execution, reason, contextOf(deps)));
+
+const runDecider = async (deps: EngineDeps, workflowId: string, decider: Decider): Promise<DecideOutcome> => {
+  let lease: Lease | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.store.load(workflowId);
+    if (!stored) return { kind: 'missing' };
+    await deps.taskDefs.prefetchFor(stored.workflow, stored.definition);
+    const result = decider({ workflow: stored.workflow, definition: stored.definition });
+    const hasWork = result.workflowChanged || result.effects.length > 0;
+    // Holding a lease, even an empty commit is needed: it releases the lease for the others.
+    if (!hasWork && !lease) return { kind: 'unchanged' };
+    const outcome = await deps.store.commit(commitOf(stored, result, lease));
+    if (outcome.kind === 'committed') {
+      await carryOutEffects(deps, result.next, result.effects);
+      return hasWork
+        ? { kind: 'decided', changedTasks: result.changedTasks.length, effects: result.effects.length }
+        : { kind: 'unchanged' };
+    }
+    if (!lease) {
+      const taken = await deps.store.acquireLease(workflowId, deps.owner, deps.clock.now(), LEASE_MS);
+      if (taken.kind === 'missing') return { kind: 'missing' };
+      if (taken.kind === 'busy') return { kind: 'retryLater', reason: 'another decide holds the lease' };
+      lease = taken.lease;
+    }
+  }
+  return { kind: 'retryLater', reason: `commit kept conflicting after ${MAX_ATTEMPTS} attempts` };
+};
+
+const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | undefined) => ({
+  workflowId: stored.workflow.workflowId,
+  expectedVersion: stored.version,
+  lease,
+  workflow: result.next,
+  tasks: result.changedTasks.map((task) => ({
+    task,
+    expectedRevision: stored.taskRevisions.get(task.taskId),
+  })),
+  removedTaskIds: result.removedTaskIds,
+});
+
+const contextOf = (deps: EngineDeps) => ({
+  now: deps.clock.now(),
+  taskDefs: deps.taskDefs.lookup,
+  scripts: deps.scripts,
+});

@@ -1,0 +1,31 @@
+import { applyResultToTask, type TaskResult, type TaskUpdate } from '../core/index';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { EngineDeps } from './deps';
+
+/** A concurrent poll or decide may change the task between read and write; then read again. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Records a worker's result. The task write itself marks the result as unseen by any decide, so it
+ * is durable before the decide request goes out; a lost request only delays it to the reconcile.
+ */
+export const updateTask = async (
+  deps: Pick<EngineDeps, 'store' | 'decideQueue' | 'clock'>,
+  result: TaskResult,
+): Promise<TaskUpdate> => {
+  if (typeof result.workflowInstanceId !== 'string' || typeof result.taskId !== 'string') {
+    throw new ValidationError('workflowInstanceId and taskId are required');
+  }
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.store.getTask(result.workflowInstanceId, result.taskId);
+    const update = applyResultToTask(stored?.task, result, deps.clock.now());
+    if (update.kind === 'notFound') throw new NotFoundError(update.reason);
+    if (update.kind === 'invalid') throw new ValidationError(update.reason);
+    if (update.kind === 'ignored') return update;
+    const written = await deps.store.putTask(result.workflowInstanceId, update.task, stored!.revision);
+    if (written === 'conflict') continue;
+    if (update.needsDecide) await deps.decideQueue.requestDecide(result.workflowInstanceId);
+    return update;
+  }
+  throw new Error(`task ${result.taskId} kept changing under ${MAX_ATTEMPTS} attempts to update it`);
+};

@@ -1,0 +1,104 @@
+/**
+ * The engine's view of the outside world: small interfaces named by role. Adapters implement them
+ * per technology (lambdas/adapters), in-memory fakes implement them for unit tests (test/fakes).
+ */
+import type { Task, TaskDef, Workflow, WorkflowDef } from './core/model';
+
+/** The parts of a stored execution that change together, with the revisions a commit is conditioned on. */
+export interface StoredExecution {
+  workflow: Workflow;
+  definition: WorkflowDef;
+  /** Bumped by every decide commit; a commit succeeds only against the version it read. */
+  version: number;
+  /** Fencing token of the newest lease taken; only grows. */
+  epoch: number;
+  lease?: Lease;
+  /** Per-task item revision, by taskId: a task write succeeds only against the revision it read. */
+  taskRevisions: ReadonlyMap<string, number>;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: number;
+  epoch: number;
+}
+
+export type LeaseOutcome =
+  | { kind: 'acquired'; lease: Lease }
+  /** Someone else holds an unexpired lease: hand the decide back for later, never drop it. */
+  | { kind: 'busy'; heldUntil: number }
+  | { kind: 'missing' };
+
+/** A decide's writes, applied atomically or not at all. */
+export interface DecideCommit {
+  workflowId: string;
+  /** The version the decide read; the commit fails if anyone committed since. */
+  expectedVersion: number;
+  /** The lease the decide holds, if it took one; released by the commit. */
+  lease?: Lease;
+  workflow: Workflow;
+  /** Tasks created (no revision yet) or changed (with the revision read). */
+  tasks: { task: Task; expectedRevision?: number }[];
+  removedTaskIds: string[];
+}
+
+export type CommitOutcome = { kind: 'committed'; version: number } | { kind: 'conflict'; reason: string };
+
+/** Executions and their tasks: the durable state and the per-workflow lock. */
+export interface ExecutionStore {
+  create(execution: { workflow: Workflow; definition: WorkflowDef }): Promise<'created' | 'exists'>;
+  load(workflowId: string): Promise<StoredExecution | undefined>;
+  getTask(workflowId: string, taskId: string): Promise<{ task: Task; revision: number } | undefined>;
+  /**
+   * Writes one task, conditioned on its revision. A task that has ended but that no decide has
+   * acted on yet (terminal, `executed: false`) is indexed as "decide pending" by this same write:
+   * the durable signal the reconcile looks for, with no second item and no transaction.
+   */
+  putTask(workflowId: string, task: Task, expectedRevision: number): Promise<'written' | 'conflict'>;
+  acquireLease(workflowId: string, owner: string, now: number, durationMs: number): Promise<LeaseOutcome>;
+  commit(commit: DecideCommit): Promise<CommitOutcome>;
+  /** Hands out up to `count` due tasks of a type, each to exactly one caller, marked IN_PROGRESS. */
+  claimTasks(taskType: string, count: number, workerId: string | undefined, now: number): Promise<Task[]>;
+  /**
+   * Workflows that need a decide the normal path has not delivered: a change no decide has seen
+   * for longer than `graceMs`, or a deadline that has passed. Reads the sparse reconcile index.
+   */
+  findOverdue(now: number, graceMs: number, limit: number): Promise<string[]>;
+}
+
+/** Definitions, versioned. */
+export interface MetadataStore {
+  putWorkflowDef(definition: WorkflowDef): Promise<void>;
+  getWorkflowDef(name: string, version?: number): Promise<WorkflowDef | undefined>;
+  listWorkflowDefs(): Promise<WorkflowDef[]>;
+  putTaskDef(definition: TaskDef): Promise<void>;
+  getTaskDef(name: string): Promise<TaskDef | undefined>;
+  listTaskDefs(): Promise<TaskDef[]>;
+  deleteTaskDef(name: string): Promise<boolean>;
+}
+
+/** Hints that a workflow needs a decide; losing one only delays it until the reconcile. */
+export interface DecideQueue {
+  requestDecide(workflowId: string, delaySeconds?: number): Promise<void>;
+}
+
+/** Work for the system-task runner (HTTP, EVENT, child workflow starts, parent notifications). */
+export interface SystemTaskQueue {
+  enqueue(
+    work: { workflowId: string; taskId: string; taskType: string },
+    delaySeconds: number,
+  ): Promise<void>;
+}
+
+/** One-time wake-ups; a timer that fires for a workflow that no longer needs it is harmless. */
+export interface Timers {
+  wakeAt(workflowId: string, at: number): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface IdGenerator {
+  workflowId(): string;
+}

@@ -1,0 +1,158 @@
+import {
+  isTerminalTask,
+  isTerminalWorkflow,
+  type Task,
+  TaskStatus,
+  typeOf,
+  type Workflow,
+  type WorkflowDef,
+} from '../../lambdas/core/model';
+import { markPolled } from '../../lambdas/core/task-result';
+import { kindOf } from '../../lambdas/core/tasks/index';
+import { pollableAt } from '../../lambdas/core/timeouts';
+import type {
+  CommitOutcome,
+  DecideCommit,
+  ExecutionStore,
+  Lease,
+  LeaseOutcome,
+  StoredExecution,
+} from '../../lambdas/ports';
+
+interface Record_ {
+  workflow: Omit<Workflow, 'tasks'>;
+  definition: WorkflowDef;
+  version: number;
+  epoch: number;
+  lease?: Lease;
+  tasks: Map<string, { task: Task; revision: number }>;
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Worker tasks only: system tasks are SCHEDULED too, but a worker must never receive one. */
+const isPollable = (task: Task, taskType: string, now: number): boolean =>
+  task.status === TaskStatus.SCHEDULED &&
+  task.taskType === taskType &&
+  kindOf(typeOf(task.workflowTask))?.runner === 'worker' &&
+  pollableAt(task) <= now;
+
+/**
+ * ExecutionStore in memory, with the semantics the DynamoDB adapter has on the wire: every write
+ * conditioned on what it read, commits all-or-nothing, copies in and out so nothing is shared.
+ * A contract suite runs against both.
+ */
+export class InMemoryExecutionStore implements ExecutionStore {
+  private readonly executions = new Map<string, Record_>();
+
+  async create({ workflow, definition }: { workflow: Workflow; definition: WorkflowDef }) {
+    if (this.executions.has(workflow.workflowId)) return 'exists' as const;
+    const { tasks, ...head } = copy(workflow);
+    this.executions.set(workflow.workflowId, {
+      workflow: head,
+      definition: copy(definition),
+      version: 0,
+      epoch: 0,
+      tasks: new Map(tasks.map((task) => [task.taskId, { task, revision: 1 }])),
+    });
+    return 'created' as const;
+  }
+
+  async load(workflowId: string): Promise<StoredExecution | undefined> {
+    const record = this.executions.get(workflowId);
+    if (!record) return undefined;
+    const tasks = [...record.tasks.values()].map(({ task }) => task).sort((a, b) => a.seq - b.seq);
+    return copy({
+      workflow: { ...record.workflow, tasks },
+      definition: record.definition,
+      version: record.version,
+      epoch: record.epoch,
+      lease: record.lease,
+      taskRevisions: new Map([...record.tasks].map(([id, { revision }]) => [id, revision])),
+    });
+  }
+
+  async getTask(workflowId: string, taskId: string) {
+    const stored = this.executions.get(workflowId)?.tasks.get(taskId);
+    return stored ? copy(stored) : undefined;
+  }
+
+  async putTask(workflowId: string, task: Task, expectedRevision: number) {
+    const record = this.executions.get(workflowId);
+    const stored = record?.tasks.get(task.taskId);
+    if (!record || !stored || stored.revision !== expectedRevision) return 'conflict' as const;
+    record.tasks.set(task.taskId, { task: copy(task), revision: expectedRevision + 1 });
+    return 'written' as const;
+  }
+
+  async acquireLease(
+    workflowId: string,
+    owner: string,
+    now: number,
+    durationMs: number,
+  ): Promise<LeaseOutcome> {
+    const record = this.executions.get(workflowId);
+    if (!record) return { kind: 'missing' };
+    if (record.lease && record.lease.expiresAt > now && record.lease.owner !== owner) {
+      return { kind: 'busy', heldUntil: record.lease.expiresAt };
+    }
+    record.epoch += 1;
+    record.lease = { owner, expiresAt: now + durationMs, epoch: record.epoch };
+    return { kind: 'acquired', lease: { ...record.lease } };
+  }
+
+  async commit(commit: DecideCommit): Promise<CommitOutcome> {
+    const record = this.executions.get(commit.workflowId);
+    if (!record) return { kind: 'conflict', reason: 'workflow not found' };
+    if (record.version !== commit.expectedVersion) {
+      return { kind: 'conflict', reason: `version ${record.version}, expected ${commit.expectedVersion}` };
+    }
+    if (commit.lease && (record.lease?.owner !== commit.lease.owner || record.epoch !== commit.lease.epoch)) {
+      return { kind: 'conflict', reason: `lease epoch ${record.epoch}, expected ${commit.lease.epoch}` };
+    }
+    for (const { task, expectedRevision } of commit.tasks) {
+      const stored = record.tasks.get(task.taskId);
+      if (expectedRevision === undefined ? stored : stored?.revision !== expectedRevision) {
+        return { kind: 'conflict', reason: `task ${task.taskId} changed` };
+      }
+    }
+    for (const { task, expectedRevision } of commit.tasks) {
+      record.tasks.set(task.taskId, { task: copy(task), revision: (expectedRevision ?? 0) + 1 });
+    }
+    for (const id of commit.removedTaskIds) record.tasks.delete(id);
+    const { tasks: _tasks, ...head } = copy(commit.workflow);
+    record.workflow = head;
+    record.version += 1;
+    if (commit.lease) record.lease = undefined;
+    return { kind: 'committed', version: record.version };
+  }
+
+  async claimTasks(taskType: string, count: number, workerId: string | undefined, now: number) {
+    const due = [...this.executions.values()]
+      .filter((record) => !isTerminalWorkflow(record.workflow.status))
+      .flatMap((record) => [...record.tasks.values()])
+      .filter(({ task }) => isPollable(task, taskType, now))
+      .sort((a, b) => pollableAt(a.task) - pollableAt(b.task) || a.task.seq - b.task.seq)
+      .slice(0, count);
+    return due.map((stored) => {
+      const polled = markPolled(stored.task, workerId, now)!;
+      const record = this.executions.get(polled.workflowInstanceId)!;
+      record.tasks.set(polled.taskId, { task: polled, revision: stored.revision + 1 });
+      return copy(polled);
+    });
+  }
+
+  async findOverdue(now: number, graceMs: number, limit: number) {
+    const overdue: string[] = [];
+    for (const [workflowId, record] of this.executions) {
+      if (overdue.length >= limit) break;
+      if (record.workflow.status !== 'RUNNING') continue;
+      const deadline = record.workflow.nextDeadline;
+      const unseen = [...record.tasks.values()].some(
+        ({ task }) => isTerminalTask(task.status) && !task.executed && task.updateTime + graceMs <= now,
+      );
+      if (unseen || (deadline > 0 && deadline <= now)) overdue.push(workflowId);
+    }
+    return overdue;
+  }
+}
