@@ -16,8 +16,14 @@ export const baseRefOf = (ref: string, iteration: number): string => {
 export const taskIdFor = (workflowId: string, ref: string, iteration: number, retryCount: number): string =>
   `${workflowId}:${ref}:${iteration}:${retryCount}`;
 
+/**
+ * The workflow a task belongs to. Workflow ids never contain ':' (generated ones are UUIDs and the
+ * derived ones below avoid it), so it is everything before the first one.
+ */
+export const workflowIdOfTask = (taskId: string): string => taskId.split(':', 1)[0]!;
+
 /** The child a SUB_WORKFLOW or START_WORKFLOW task starts; one per task attempt. */
-export const childWorkflowIdFor = (taskId: string): string => `${taskId}:child`;
+export const childWorkflowIdFor = (taskId: string): string => `${taskId.replaceAll(':', '.')}.child`;
 
 /** The failure workflow a failed execution starts; at most one per execution. */
-export const failureWorkflowIdFor = (workflowId: string): string => `${workflowId}:failure`;
+export const failureWorkflowIdFor = (workflowId: string): string => `${workflowId}.failure`;

@@ -22,4 +22,4 @@ export {
   type Problem,
   validateTaskDef,
   validateWorkflowDef,
-} from './validate';
+} from './validation/index';

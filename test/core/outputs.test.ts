@@ -71,7 +71,7 @@ describe('failureWorkflow', () => {
     const starts = run.effectsOf('startFailureWorkflow');
     expect(starts).toHaveLength(1);
     expect(starts[0]).toMatchObject({
-      workflowId: 'order-42:failure',
+      workflowId: 'order-42.failure',
       request: {
         name: 'cleanup',
         input: {

@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are plain strings that contain ${...}.
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../../lambdas/core/decide';
+import { childWorkflowIdFor } from '../../../lambdas/core/ids';
 import type { Workflow, WorkflowDef } from '../../../lambdas/core/model';
 import { loadScriptRuntime } from '../../../lambdas/core/scripting/index';
 import type { ScriptRuntime } from '../../../lambdas/core/scripting/script-runtime';
@@ -30,7 +32,7 @@ describe('SUB_WORKFLOW', () => {
     expect(start).toEqual({
       type: 'startChildWorkflow',
       taskId: task.taskId,
-      workflowId: `${task.taskId}:child`,
+      workflowId: childWorkflowIdFor(task.taskId),
       request: {
         name: 'child_flow',
         version: 2,

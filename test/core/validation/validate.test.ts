@@ -1,15 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are plain strings that contain ${...}.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDef, WorkflowTask } from '../../lambdas/core/model';
+import type { WorkflowDef, WorkflowTask } from '../../../lambdas/core/model';
 import {
   MAX_DEFINITION_BYTES,
   MAX_NESTING_DEPTH,
   type Problem,
   validateTaskDef,
   validateWorkflowDef,
-} from '../../lambdas/core/validate';
-import { arbitraryMutatedWorkflowDef, arbitraryWorkflowDef } from '../support/workflow-arbitraries';
+} from '../../../lambdas/core/validation/index';
+import { arbitraryMutatedWorkflowDef, arbitraryWorkflowDef } from '../../support/workflow-arbitraries';
 
 const ALLOWED_TYPES =
   'SIMPLE, FORK_JOIN, FORK_JOIN_DYNAMIC, JOIN, EXCLUSIVE_JOIN, SWITCH, DECISION, DO_WHILE, SET_VARIABLE, ' +
