@@ -30,6 +30,13 @@ interface Record_ {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/**
+ * Task writes one commit may hold: DynamoDB's 100-action transaction less the workflow head and
+ * body (lambdas/adapters/dynamodb/commit-transaction.ts). Enforced here too, so that an engine
+ * change producing larger commits fails in the simulator, not only against DynamoDB.
+ */
+const MAX_TASK_WRITES_PER_COMMIT = 98;
+
 /** Worker tasks only: system tasks are SCHEDULED too, but a worker must never receive one. */
 const isPollable = (task: Task, taskType: string, now: number): boolean =>
   task.status === TaskStatus.SCHEDULED &&
@@ -102,6 +109,13 @@ export class InMemoryExecutionStore implements ExecutionStore {
   }
 
   async commit(commit: DecideCommit): Promise<CommitOutcome> {
+    const writes = commit.tasks.length + commit.removedTaskIds.length;
+    if (writes > MAX_TASK_WRITES_PER_COMMIT) {
+      throw new Error(
+        `a commit may write at most ${MAX_TASK_WRITES_PER_COMMIT} tasks (a DynamoDB transaction holds at most ` +
+          `100 actions, less the workflow head and body); this one writes ${writes}`,
+      );
+    }
     const record = this.executions.get(commit.workflowId);
     if (!record) return { kind: 'conflict', reason: 'workflow not found' };
     if (record.version !== commit.expectedVersion) {

@@ -1,0 +1,59 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConflictException,
+  CreateScheduleGroupCommand,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ensureTable } from '../../lambdas/adapters/dynamodb/ensure-table';
+import type { BatonResources, QueueId } from '../resources';
+
+export interface ProvisionedQueue {
+  url: string;
+  arn: string;
+}
+
+/**
+ * Creates what the stack would, on the emulator: the tables, each queue with its dead-letter queue
+ * and redrive policy, and the schedule group for timers. Safe to run again on an existing setup.
+ */
+export const provision = async (
+  resources: BatonResources,
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; scheduler: SchedulerClient },
+): Promise<Record<QueueId, ProvisionedQueue>> => {
+  for (const table of Object.values(resources.tables)) await ensureTable(clients.dynamodb, table);
+  const queues = {} as Record<QueueId, ProvisionedQueue>;
+  for (const [id, queue] of Object.entries(resources.queues) as [
+    QueueId,
+    BatonResources['queues'][QueueId],
+  ][]) {
+    const deadLetter = await createQueue(clients.sqs, queue.deadLetterName, {
+      MessageRetentionPeriod: '1209600',
+    });
+    queues[id] = await createQueue(clients.sqs, queue.name, {
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetter.arn,
+        maxReceiveCount: queue.maxReceiveCount,
+      }),
+    });
+  }
+  try {
+    await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: resources.scheduleGroup }));
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+  }
+  return queues;
+};
+
+const createQueue = async (
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<ProvisionedQueue> => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+};

@@ -1,0 +1,43 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { POLLABLE_INDEX, RECONCILE_INDEX } from './execution-keys';
+
+/**
+ * The executions table as plain CreateTable input: the local runtime creates it from this, and the
+ * CDK stack translates the same object, so the two cannot drift. Key layout: execution-keys.ts.
+ */
+export const executionTableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'queueKey', AttributeType: 'S' },
+    { AttributeName: 'queueSort', AttributeType: 'S' },
+    { AttributeName: 'rcShard', AttributeType: 'S' },
+    { AttributeName: 'rcDue', AttributeType: 'N' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      // Keys only: a poller needs the item's key to claim it, and a claim reads the item anyway.
+      IndexName: POLLABLE_INDEX,
+      KeySchema: [
+        { AttributeName: 'queueKey', KeyType: 'HASH' },
+        { AttributeName: 'queueSort', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      // workflowId names what to decide; rev lets the reconcile retire a stale marker conditionally.
+      IndexName: RECONCILE_INDEX,
+      KeySchema: [
+        { AttributeName: 'rcShard', KeyType: 'HASH' },
+        { AttributeName: 'rcDue', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['workflowId', 'rev'] },
+    },
+  ],
+});

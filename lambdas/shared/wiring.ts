@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDefinitionsStore } from '../adapters/dynamodb/definitions-store';
+import { DynamoExecutionStore } from '../adapters/dynamodb/execution-store';
+import { FetchHttpClient } from '../adapters/fetch-http-client';
+import { SqsDecideQueue, SqsEventSink, SqsSystemTaskQueue } from '../adapters/sqs-queues';
+import { SchedulerTimers } from '../adapters/timers';
+import { loadScriptRuntime } from '../core/scripting/index';
+import type { EngineDeps } from '../engine/deps';
+import type { SystemTaskDeps } from '../engine/run-system-task';
+import { TaskDefCache } from '../engine/task-def-cache';
+import type { Config } from './config';
+
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  scheduler: SchedulerClient;
+}
+
+/** SDK clients for the configured endpoint (an emulator's, or AWS's own when none is set). */
+export const createAwsClients = (config: Pick<Config, 'endpoint'>): AwsClients => {
+  const options = config.endpoint ? { endpoint: config.endpoint } : {};
+  return {
+    dynamodb: new DynamoDBClient(options),
+    sqs: new SQSClient(options),
+    scheduler: new SchedulerClient(options),
+  };
+};
+
+/** Everything the handlers run on, built once per process (a Lambda container, the local runtime). */
+export type RuntimeDeps = EngineDeps & SystemTaskDeps & { sleep: (ms: number) => Promise<void> };
+
+export const createRuntimeDeps = async (config: Config, clients: AwsClients): Promise<RuntimeDeps> => {
+  const clock = { now: () => Date.now() };
+  const metadata = new DynamoDefinitionsStore({
+    client: DynamoDBDocumentClient.from(clients.dynamodb),
+    tableName: config.definitionsTable,
+  });
+  const decideQueue = new SqsDecideQueue({ client: clients.sqs, queueUrl: config.decideQueueUrl });
+  return {
+    store: new DynamoExecutionStore({ client: clients.dynamodb, tableName: config.stateTable }),
+    metadata,
+    decideQueue,
+    systemTasks: new SqsSystemTaskQueue({ client: clients.sqs, queueUrl: config.systemTaskQueueUrl }),
+    timers: new SchedulerTimers({
+      client: clients.scheduler,
+      decideQueue,
+      decideQueueArn: config.decideQueueArn,
+      roleArn: config.schedulerRoleArn,
+      groupName: config.scheduleGroup,
+      clock,
+    }),
+    clock,
+    ids: { workflowId: () => randomUUID() },
+    scripts: await loadScriptRuntime(),
+    taskDefs: new TaskDefCache(metadata, clock),
+    owner: `decider-${randomUUID()}`,
+    http: new FetchHttpClient(),
+    events: new SqsEventSink({ client: clients.sqs }),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+};

@@ -1,0 +1,4 @@
+import { InMemoryExecutionStore } from '../fakes/in-memory-execution-store';
+import { describeExecutionStoreContract } from './execution-store.contract';
+
+describeExecutionStoreContract('InMemoryExecutionStore', async () => new InMemoryExecutionStore());
