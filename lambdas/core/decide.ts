@@ -1,10 +1,11 @@
 import { type DefinitionIndex, indexDefinition, type NextStep } from './definition-index';
 import { type DecideResult, ExecutionDraft } from './draft';
-import { finishWorkflow } from './finish';
+import { cancelActiveTasks, finishWorkflow } from './finish';
 import {
   type Execution,
   isSuccessfulTask,
   isTerminalTask,
+  isTerminalWorkflow,
   type JsonMap,
   type Task,
   type TaskDef,
@@ -22,7 +23,7 @@ import { kindOf } from './tasks/index';
 import type { DecideContext, DecideScope, EndOptions, TaskKind } from './tasks/task-kind';
 import { taskDeadline, timeoutPolicyOf, timeoutReason, workflowDeadline } from './timeouts';
 
-const DEFAULT_MAX_NEW_TASKS = 1_000;
+const DEFAULT_MAX_TASK_WRITES = 1_000;
 
 /**
  * Given an execution and the moment, decides what happens next: which tasks to create or end,
@@ -31,7 +32,9 @@ const DEFAULT_MAX_NEW_TASKS = 1_000;
  */
 export const decide = (execution: Execution, ctx: DecideContext): DecideResult => {
   const decision = new Decision(execution, ctx);
-  if (execution.workflow.status === WorkflowStatus.RUNNING) decision.run();
+  const { status } = execution.workflow;
+  if (status === WorkflowStatus.RUNNING) decision.run();
+  else if (isTerminalWorkflow(status)) cancelActiveTasks(decision, execution.workflow.reasonForIncompletion);
   return decision.draft.result();
 };
 
@@ -102,6 +105,17 @@ class Decision implements DecideScope {
     kind.schedule(this, { step, iteration, input, retryCount: 0, delaySeconds: step.startDelay ?? 0 });
   }
 
+  budgetLeft(): number {
+    return (this.ctx.maxTaskWrites ?? DEFAULT_MAX_TASK_WRITES) - this.draft.changedCount();
+  }
+
+  /** Asks for another decide to carry on with what this one had no budget left for. */
+  continueLater(): void {
+    if (!this.draft.effects.some((effect) => effect.type === 'continueDecide')) {
+      this.draft.emit({ type: 'continueDecide' });
+    }
+  }
+
   watch(task: Task): void {
     const kind = kindOf(typeOf(task.workflowTask));
     if (kind?.reevaluate) this.watched.set(task.taskId, { task, kind });
@@ -127,12 +141,11 @@ class Decision implements DecideScope {
    * tasks must not keep one decide busy forever.
    */
   private settle(): boolean {
-    const budget = this.ctx.maxNewTasks ?? DEFAULT_MAX_NEW_TASKS;
     let cursor = 0;
     for (;;) {
       while (cursor < this.draft.pending.length && this.isRunning()) {
-        if (this.draft.createdCount >= budget) {
-          this.draft.emit({ type: 'continueDecide' });
+        if (this.budgetLeft() <= 0) {
+          this.continueLater();
           return false;
         }
         const task = this.draft.current(this.draft.pending[cursor++]!);

@@ -44,7 +44,6 @@ export class ExecutionDraft {
   workflowChanged = false;
   /** Terminal tasks the decider has not acted on yet, in the order they should be handled. */
   readonly pending: Task[] = [];
-  createdCount = 0;
 
   /** In seq order, which makes a task's position a binary search away without an id index. */
   private readonly tasks: Task[];
@@ -79,6 +78,11 @@ export class ExecutionDraft {
 
   all(): readonly Task[] {
     return this.tasks;
+  }
+
+  /** Tasks created or changed so far: what the commit will write. */
+  changedCount(): number {
+    return this.changed.size;
   }
 
   /** Tasks that have not ended, in no particular order. */
@@ -162,7 +166,6 @@ export class ExecutionDraft {
     this.tasks.push(task);
     this.remember(task);
     this.changed.set(taskId, task);
-    this.createdCount++;
     if (!terminal) this.activeTasks.set(taskId, task);
     else if (!task.executed) this.pending.push(task);
     return task;

@@ -23,7 +23,7 @@ export const finishWorkflow = (
   { output, failedTask, byOperator }: EndOptions,
 ): void => {
   const { draft, definition } = scope;
-  for (const task of draft.active().sort((a, b) => a.seq - b.seq)) cancelTask(scope, task, reason);
+  cancelActiveTasks(scope, reason);
   const finalOutput =
     output ?? (status === WorkflowStatus.COMPLETED ? completedOutput(scope) : draft.workflow.output);
   const failed = status !== WorkflowStatus.COMPLETED;
@@ -67,6 +67,20 @@ export const finishWorkflow = (
         input: failureInput(workflow, failedTask),
       },
     });
+  }
+};
+
+/**
+ * Cancels what is still active, as many as this decide's budget allows; an ended workflow with
+ * tasks left over has them canceled by the decides that follow.
+ */
+export const cancelActiveTasks = (scope: DecideScope, reason: string | undefined): void => {
+  for (const task of scope.draft.active().sort((a, b) => a.seq - b.seq)) {
+    if (scope.budgetLeft() <= 0) {
+      scope.continueLater();
+      return;
+    }
+    cancelTask(scope, task, reason);
   }
 };
 

@@ -206,6 +206,8 @@ export interface Task {
   callbackTime?: number;
   /** When a WAIT task with a duration or an `until` completes (epoch ms). */
   waitTimeout?: number;
+  /** Branches a fork has started so far, while it is too wide to start them all in one decide. */
+  forkProgress?: number;
 }
 
 export interface Workflow {

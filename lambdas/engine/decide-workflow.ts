@@ -4,6 +4,12 @@ import { carryOutEffects } from './carry-out-effects';
 import type { EngineDeps } from './deps';
 
 export const LEASE_MS = 30_000;
+/**
+ * Task writes per decide: one commit is one DynamoDB transaction of at most 100 actions, two of
+ * them the workflow's own items; the rest of the margin covers keepLastN deletions. Work beyond it
+ * (a fork of hundreds of branches, canceling as many) continues in the next decides.
+ */
+export const MAX_TASK_WRITES_PER_DECIDE = 80;
 const MAX_ATTEMPTS = 4;
 
 export type DecideOutcome =
@@ -76,4 +82,5 @@ const contextOf = (deps: EngineDeps) => ({
   now: deps.clock.now(),
   taskDefs: deps.taskDefs.lookup,
   scripts: deps.scripts,
+  maxTaskWrites: MAX_TASK_WRITES_PER_DECIDE,
 });

@@ -1,5 +1,14 @@
 import { iterationRef } from '../ids';
-import { FORK_TASK_TYPE, type JsonMap, TaskStatus, TaskType, typeOf, type WorkflowTask } from '../model';
+import {
+  FORK_TASK_TYPE,
+  type JsonMap,
+  type Task,
+  TaskStatus,
+  TaskType,
+  typeOf,
+  type WorkflowTask,
+} from '../model';
+import { type Branch, startBranches } from './fork-branches';
 import type { DecideScope, TaskKind, TaskPlan } from './task-kind';
 
 /** Container types cannot be forked dynamically: the definition index would not know their insides. */
@@ -43,9 +52,29 @@ const forkedSteps = (scope: DecideScope, plan: TaskPlan): WorkflowTask[] | strin
   return listed as WorkflowTask[];
 };
 
+/** The branches a dynamic fork recorded when it was scheduled (its input holds the list and the inputs). */
+const branchesOf = (fork: Task, steps: WorkflowTask[]): Branch[] => {
+  const inputs = fork.inputData[fork.workflowTask.dynamicForkTasksInputParamName ?? ''];
+  return steps.map((step) => {
+    const input = isObject(inputs) ? inputs[step.taskReferenceName] : undefined;
+    return { step, input: isObject(input) ? input : undefined };
+  });
+};
+
+const listedSteps = (fork: Task): WorkflowTask[] => {
+  const param =
+    fork.workflowTask.dynamicForkTasksParam ?? (fork.workflowTask.dynamicForkJoinTasksParam as string);
+  return fork.inputData[param ?? ''] as WorkflowTask[];
+};
+
+const joinInputOf = (fork: Task, steps: WorkflowTask[]): JsonMap => ({
+  joinOn: steps.map((step) => iterationRef(step.taskReferenceName, fork.iteration)),
+});
+
 /**
  * Forks the tasks a previous step listed (Conductor's `dynamicTasks` / `dynamicTasksInput`); the
- * JOIN after it joins on exactly those.
+ * JOIN after it joins on exactly those. A fork too wide for one commit starts its branches over
+ * several decides (fork-branches.ts).
  */
 export const forkDynamicTask: TaskKind = {
   runner: 'decider',
@@ -62,20 +91,15 @@ export const forkDynamicTask: TaskKind = {
       });
       return;
     }
-    const inputs = plan.input[step.dynamicForkTasksInputParamName ?? ''];
-    const refs = steps.map((forked) => forked.taskReferenceName);
-    scope.draft.add(step, iteration, {
+    const fork = scope.draft.add(step, iteration, {
       taskType: FORK_TASK_TYPE,
-      status: TaskStatus.COMPLETED,
-      executed: true,
-      inputData: { forkedTasks: refs },
+      status: TaskStatus.IN_PROGRESS,
+      inputData: plan.input,
     });
-    for (const forked of steps) {
-      const input = isObject(inputs) ? inputs[forked.taskReferenceName] : undefined;
-      scope.follow({ kind: 'step', step: forked }, iteration, isObject(input) ? input : undefined);
-    }
-    scope.follow(scope.index.nextAfter(step.taskReferenceName), iteration, {
-      joinOn: refs.map((ref) => iterationRef(ref, iteration)),
-    });
+    startBranches(scope, fork, branchesOf(fork, steps), joinInputOf(fork, steps));
+  },
+  reevaluate(scope, fork) {
+    const steps = listedSteps(fork);
+    startBranches(scope, fork, branchesOf(fork, steps), joinInputOf(fork, steps));
   },
 };

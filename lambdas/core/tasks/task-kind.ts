@@ -9,8 +9,11 @@ export interface DecideContext {
   now: number;
   taskDefs: TaskDefLookup;
   scripts: ScriptRuntime;
-  /** Tasks one decide may create before it stops and asks to be called again (default 1,000). */
-  maxNewTasks?: number;
+  /**
+   * Task writes (created or changed) one decide may make before it stops and asks to be called
+   * again (default 1,000). The store sets it to what one atomic commit can hold.
+   */
+  maxTaskWrites?: number;
 }
 
 /** One attempt of a step, ready to be turned into a task. */
@@ -33,8 +36,12 @@ export interface DecideScope {
   taskDef(step: WorkflowTask): TaskDef | undefined;
   /** Carries on with whatever comes next in the flow. `inputOverride` replaces a scheduled step's input. */
   follow(next: NextStep, iteration: number, inputOverride?: JsonMap): void;
-  /** Re-evaluate this task in every decide until it ends (JOIN, WAIT). */
+  /** Re-evaluate this task in every decide until it ends (JOIN, WAIT, a fork still starting branches). */
   watch(task: Task): void;
+  /** How many more task writes this decide may make; work beyond it waits for the next decide. */
+  budgetLeft(): number;
+  /** Asks for another decide to carry on with what this one had no budget left for. */
+  continueLater(): void;
   /** Ends the workflow, canceling whatever is still active. */
   endWorkflow(status: WorkflowStatus, reason: string | undefined, options?: EndOptions): void;
 }

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are plain strings that contain ${...}.
 import { describe, expect, it } from 'vitest';
-import { Scenario } from '../../support/scenario';
+import { loadFixture, Scenario } from '../../support/scenario';
 import { simple, step, workflowOf } from '../../support/steps';
 
 const dynamicFork = workflowOf([
@@ -18,7 +18,7 @@ const dynamicFork = workflowOf([
 ]);
 
 describe('FORK_JOIN_DYNAMIC', () => {
-  it('forks one task per listed entry, each with its own input, and records what it forked', async () => {
+  it('forks one task per listed entry, each with its own input, and keeps what it forked in its input', async () => {
     const run = await Scenario.start(dynamicFork);
     run.complete('prepare', {
       dynamicTasks: [
@@ -30,7 +30,14 @@ describe('FORK_JOIN_DYNAMIC', () => {
     expect(run.task('dyn_fork')).toMatchObject({
       status: 'COMPLETED',
       taskType: 'FORK',
-      inputData: { forkedTasks: ['small', 'large'] },
+      // As in Conductor, the fork keeps its resolved input: the listed tasks and their inputs.
+      inputData: {
+        dynamicTasks: [
+          { name: 'resize', taskReferenceName: 'small' },
+          { name: 'resize', taskReferenceName: 'large' },
+        ],
+        dynamicTasksInput: { small: { width: 100 }, large: { width: 2000 } },
+      },
     });
     expect(run.task('small')).toMatchObject({
       status: 'SCHEDULED',
@@ -134,5 +141,63 @@ describe('FORK_JOIN_DYNAMIC', () => {
     expect(run.workflow.reasonForIncompletion).toBe(
       'dyn_fork: forked task 0 needs a name and a taskReferenceName',
     );
+  });
+});
+
+describe('a dynamic fork too wide for one commit', () => {
+  it('starts its branches over several decides, then schedules the JOIN on all of them', async () => {
+    const run = await Scenario.start(loadFixture('dynamic-fork'), { maxTaskWrites: 30 });
+    const width = 100;
+    run.complete('prepare', {
+      dynamicTasks: Array.from({ length: width }, (_, i) => ({
+        name: 'work',
+        taskReferenceName: `work_${i}`,
+      })),
+      dynamicTasksInput: {},
+    });
+    expect(run.task('dyn_fork').status).toBe('IN_PROGRESS');
+    expect(run.lastDecide.changedTasks.length).toBeLessThanOrEqual(30);
+    expect(run.effectsOf('continueDecide').length).toBeGreaterThan(0);
+    for (let decides = 0; run.task('dyn_fork').status === 'IN_PROGRESS' && decides < 10; decides++) {
+      run.decide();
+      expect(run.lastDecide.changedTasks.length).toBeLessThanOrEqual(30);
+    }
+    expect(run.task('dyn_fork').status).toBe('COMPLETED');
+    expect(run.refs().filter((ref) => ref.startsWith('work_'))).toHaveLength(width);
+    expect((run.task('dyn_join').inputData.joinOn as string[]).length).toBe(width);
+    for (let i = 0; i < width; i++)
+      run.report(`work_${i}`, { status: 'COMPLETED', outputData: { i } }, { decide: false });
+    run.decide();
+    while (
+      run.workflow.status === 'RUNNING' &&
+      run.lastDecide.effects.some((e) => e.type === 'continueDecide')
+    ) {
+      run.decide();
+    }
+    expect(run.workflow.status).toBe('COMPLETED');
+    expect(Object.keys(run.task('dyn_join').outputData)).toHaveLength(width);
+  });
+});
+
+describe('a workflow that ends with more active tasks than one commit holds', () => {
+  it('cancels them over several decides', async () => {
+    const run = await Scenario.start(loadFixture('dynamic-fork'), { maxTaskWrites: 30 });
+    run.complete('prepare', {
+      dynamicTasks: Array.from({ length: 60 }, (_, i) => ({ name: 'work', taskReferenceName: `work_${i}` })),
+      dynamicTasksInput: {},
+    });
+    while (run.task('dyn_fork').status === 'IN_PROGRESS') run.decide();
+    run.fail('work_0', 'broken', 'FAILED_WITH_TERMINAL_ERROR');
+    expect(run.workflow.status).toBe('FAILED');
+    expect(run.lastDecide.changedTasks.length).toBeLessThanOrEqual(30);
+    const active = () =>
+      run.workflow.tasks.filter((t) => t.status === 'SCHEDULED' || t.status === 'IN_PROGRESS');
+    for (let decides = 0; decides < 10 && active().length > 0; decides++) {
+      run.decide();
+      expect(run.lastDecide.changedTasks.length).toBeLessThanOrEqual(30);
+    }
+    expect(active()).toEqual([]);
+    run.decide();
+    expect(run.lastDecide.changedTasks).toEqual([]);
   });
 });
