@@ -17,7 +17,7 @@ import { createWorkflow } from '../lambdas/core/start';
 const SIZES = [10, 100, 1_000, 10_000];
 const NOW = Date.UTC(2026, 10, 24);
 const scripts = await loadScriptRuntime();
-const ctx = { now: NOW, taskDefs: () => undefined, scripts, maxNewTasks: 100_000 };
+const ctx = { now: NOW, taskDefs: () => undefined, scripts, maxTaskWrites: 100_000 };
 
 const forkDefinition: WorkflowDef = {
   name: 'bench_fork',

@@ -17,7 +17,7 @@ export interface ScenarioOptions {
   input?: Record<string, unknown>;
   taskDefs?: TaskDef[];
   workflowId?: string;
-  maxNewTasks?: number;
+  maxTaskWrites?: number;
 }
 
 /**
@@ -56,7 +56,7 @@ export class Scenario {
         now: this.now,
         taskDefs: (name) => defs.get(name),
         scripts: this.scripts,
-        maxNewTasks: this.options.maxNewTasks,
+        maxTaskWrites: this.options.maxTaskWrites,
       },
     );
     this.workflow = this.lastDecide.next;
