@@ -4,9 +4,11 @@ import {
   type TaskDef,
   TaskStatus,
   TimeoutPolicy,
+  typeOf,
   type Workflow,
   type WorkflowDef,
 } from './model';
+import { kindOf } from './tasks/index';
 
 export type TimeoutCause = 'poll' | 'response' | 'task';
 
@@ -68,4 +70,17 @@ export const timeoutReason = (task: Task, cause: TimeoutCause, taskDef: TaskDef 
     case 'task':
       return `task did not complete within timeoutSeconds (${taskDef?.timeoutSeconds})`;
   }
+};
+
+/**
+ * When a task someone is working on is overdue: its response timeout after the last word from its
+ * worker (or the system-task runner). Nothing else watches a claimed task, since a poll involves
+ * no decide, so the reconcile finds it through this marker and a decide times it out.
+ */
+export const responseDeadlineOf = (task: Task): number | undefined => {
+  const runner = kindOf(typeOf(task.workflowTask))?.runner;
+  if (task.status !== TaskStatus.IN_PROGRESS || task.responseTimeoutSeconds <= 0) return undefined;
+  return runner === 'worker' || runner === 'system'
+    ? task.updateTime + task.responseTimeoutSeconds * 1000
+    : undefined;
 };

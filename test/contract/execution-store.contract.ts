@@ -589,6 +589,16 @@ export const describeExecutionStoreContract = (
         expect(await store.findOverdue(now, GRACE_MS, 1)).toHaveLength(1);
       });
 
+      it("finds a workflow whose claimed task's worker went silent past its response timeout", async () => {
+        const definition = workerDef('contract_silent');
+        await start(definition, 'wf-silent');
+        const [claimed] = await store.claimTasks('contract_silent', 1, 'worker-1', T0);
+        expect(claimed).toBeDefined();
+        const deadline = T0 + claimed!.responseTimeoutSeconds * 1000;
+        expect(await store.findOverdue(deadline + GRACE_MS - 1, GRACE_MS, 10)).toEqual([]);
+        expect(await store.findOverdue(deadline + GRACE_MS, GRACE_MS, 10)).toEqual(['wf-silent']);
+      });
+
       it('stops finding a workflow once a decide has acted on its result', async () => {
         const definition = workerDef('contract_rescued');
         const stored = await start(definition, 'wf-rescued');

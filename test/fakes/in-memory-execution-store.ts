@@ -9,7 +9,7 @@ import {
 } from '../../lambdas/core/model';
 import { markPolled } from '../../lambdas/core/task-result';
 import { kindOf } from '../../lambdas/core/tasks/index';
-import { pollableAt } from '../../lambdas/core/timeouts';
+import { pollableAt, responseDeadlineOf } from '../../lambdas/core/timeouts';
 import type {
   CommitOutcome,
   DecideCommit,
@@ -162,9 +162,11 @@ export class InMemoryExecutionStore implements ExecutionStore {
       if (overdue.length >= limit) break;
       if (record.workflow.status !== 'RUNNING') continue;
       const deadline = record.workflow.nextDeadline;
-      const unseen = [...record.tasks.values()].some(
-        ({ task }) => isTerminalTask(task.status) && !task.executed && task.updateTime + graceMs <= now,
-      );
+      const unseen = [...record.tasks.values()].some(({ task }) => {
+        const due =
+          isTerminalTask(task.status) && !task.executed ? task.updateTime : responseDeadlineOf(task);
+        return due !== undefined && due + graceMs <= now;
+      });
       if (unseen || (deadline > 0 && deadline <= now)) overdue.push(workflowId);
     }
     return overdue;

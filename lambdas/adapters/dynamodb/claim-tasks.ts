@@ -4,7 +4,7 @@ import { pollableAt } from '../../core/timeouts';
 import { type Item, itemSize } from './attribute-values';
 import { itemWriteUnits, readUnitsFor, shapeOf } from './capacity';
 import { needsDefinition, taskOf } from './execution-items';
-import { dueBy, POLLABLE_INDEX, queueKeyOfShard, workflowIdOfPk } from './execution-keys';
+import { dueBy, POLLABLE_INDEX, queueKeyOfShard, reconcileShardOf, workflowIdOfPk } from './execution-keys';
 import { definitionFor, isLostRace, rememberShape, type StoreContext } from './store-context';
 
 /** Candidates read per query page beyond what is still wanted, to absorb claims lost to other pollers. */
@@ -56,6 +56,9 @@ const claimOne = async (
 ): Promise<Task | undefined> => {
   const key = { pk: candidate.pk!, sk: candidate.sk! };
   const setWorker = workerId === undefined ? '' : ', #task.#workerId = :worker';
+  const responseTimeoutMs = Number(candidate.responseTimeoutMs?.N ?? 0);
+  // From now on only the worker's word moves the task: mark when it is overdue (execution-items.ts).
+  const setDeadline = responseTimeoutMs > 0 ? ', rcShard = :rcShard, rcDue = :rcDue' : '';
   const removeWorker = workerId === undefined ? ', #task.#workerId' : '';
   try {
     const claimed = await context.client.send(
@@ -65,7 +68,7 @@ const claimOne = async (
         UpdateExpression:
           'SET #task.#status = :inProgress, #task.#pollCount = #task.#pollCount + :one, ' +
           '#task.#startTime = if_not_exists(#task.#startTime, :now), #task.#updateTime = :now, ' +
-          `#rev = #rev + :one${setWorker} REMOVE queueKey, queueSort${removeWorker}`,
+          `#rev = #rev + :one${setWorker}${setDeadline} REMOVE queueKey, queueSort, responseTimeoutMs${removeWorker}`,
         ConditionExpression: 'queueSort = :seen',
         ExpressionAttributeNames: {
           '#task': 'task',
@@ -82,6 +85,12 @@ const claimOne = async (
           ':now': { N: String(now) },
           ':seen': candidate.queueSort!,
           ...(workerId === undefined ? {} : { ':worker': { S: workerId } }),
+          ...(responseTimeoutMs > 0
+            ? {
+                ':rcShard': { S: reconcileShardOf('T', workflowIdOfPk(key.pk.S!)) },
+                ':rcDue': { N: String(now + responseTimeoutMs) },
+              }
+            : {}),
         },
         ReturnValues: 'ALL_NEW',
         ReturnConsumedCapacity: 'TOTAL',

@@ -12,7 +12,7 @@ import {
   WorkflowStatus,
 } from '../../core/model';
 import { kindOf } from '../../core/tasks/index';
-import { pollableAt } from '../../core/timeouts';
+import { pollableAt, responseDeadlineOf } from '../../core/timeouts';
 import type { Lease } from '../../ports';
 import { fromAttribute, fromItem, type Item, toAttribute, toItem } from './attribute-values';
 import {
@@ -151,11 +151,14 @@ export const taskItem = (workflowId: string, task: Task, rev: number, context: T
   if (task.status === TaskStatus.SCHEDULED && isWorkerTask(task)) {
     item.queueKey = S(queueKeyOf(task.taskType, task.taskId, context.shards));
     item.queueSort = S(queueSortOf(pollableAt(task), task.taskId));
+    if (task.responseTimeoutSeconds > 0) item.responseTimeoutMs = N(task.responseTimeoutSeconds * 1000);
   }
-  // The "decide pending" marker: an ended task no decide has acted on yet.
-  if (isTerminalTask(task.status) && !task.executed) {
+  // The "decide pending" marker: an ended task no decide has acted on yet; or a claimed task's
+  // response deadline (the reconcile finds both once due, see find-overdue.ts).
+  const responseDeadline = responseDeadlineOf(task);
+  if ((isTerminalTask(task.status) && !task.executed) || responseDeadline !== undefined) {
     item.rcShard = S(reconcileShardOf('T', workflowId));
-    item.rcDue = N(task.updateTime);
+    item.rcDue = N(responseDeadline ?? task.updateTime);
   }
   return item;
 };

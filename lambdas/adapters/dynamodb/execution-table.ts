@@ -22,13 +22,14 @@ export const executionTableDefinition = (tableName: string): CreateTableCommandI
   ],
   GlobalSecondaryIndexes: [
     {
-      // Keys only: a poller needs the item's key to claim it, and a claim reads the item anyway.
+      // A poller needs the item's key to claim it, and its response timeout to mark when the
+      // claimed task is overdue; the claim returns the whole item.
       IndexName: POLLABLE_INDEX,
       KeySchema: [
         { AttributeName: 'queueKey', KeyType: 'HASH' },
         { AttributeName: 'queueSort', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['responseTimeoutMs'] },
     },
     {
       // workflowId names what to decide; rev lets the reconcile retire a stale marker conditionally.
