@@ -21,7 +21,14 @@ import { maxRetries, retryDelaySeconds, taskDefFor } from './retry';
 import { endIteration } from './tasks/do-while';
 import { kindOf } from './tasks/index';
 import type { DecideContext, DecideScope, EndOptions, TaskKind } from './tasks/task-kind';
-import { taskDeadline, timeoutPolicyOf, timeoutReason, workflowDeadline } from './timeouts';
+import {
+  isRedriveDue,
+  nextRedriveAt,
+  taskDeadline,
+  timeoutPolicyOf,
+  timeoutReason,
+  workflowDeadline,
+} from './timeouts';
 
 const DEFAULT_MAX_TASK_WRITES = 1_000;
 
@@ -224,6 +231,14 @@ class Decision implements DecideScope {
       if (!this.isRunning()) return;
       const kind = kindOf(typeOf(task.workflowTask));
       if (kind?.runner !== 'worker' && kind?.runner !== 'system') continue;
+      if (isRedriveDue(task, this.ctx.now)) {
+        this.draft.emit({
+          type: 'runSystemTask',
+          taskId: task.taskId,
+          taskType: task.taskType,
+          delaySeconds: 0,
+        });
+      }
       const taskDef = this.taskDef(task.workflowTask);
       const deadline = taskDeadline(task, taskDef);
       if (!deadline || this.ctx.now < deadline.at) continue;
@@ -247,7 +262,7 @@ class Decision implements DecideScope {
     let soonest = workflowDeadline(this.draft.workflow, this.definition) ?? Number.POSITIVE_INFINITY;
     for (const task of this.draft.active()) {
       const kind = kindOf(typeOf(task.workflowTask));
-      const wake = kind?.wakeAt?.(task);
+      const wake = kind?.wakeAt?.(task) ?? nextRedriveAt(task, this.ctx.now);
       if (wake !== undefined && wake < soonest) soonest = wake;
       if (kind?.runner === 'worker' || kind?.runner === 'system') {
         const deadline = taskDeadline(task, this.taskDef(task.workflowTask));

@@ -84,3 +84,25 @@ export const responseDeadlineOf = (task: Task): number | undefined => {
     ? task.updateTime + task.responseTimeoutSeconds * 1000
     : undefined;
 };
+
+/**
+ * How long a system task may wait SCHEDULED before the decider hands it to the runner again. The
+ * first hand-off is an effect carried out after the commit; a crash in between would lose it, so
+ * the decider wakes up and repeats it (the runner claims a task once, so repeats are harmless).
+ */
+export const SYSTEM_TASK_REDRIVE_MS = 60_000;
+
+const isWaitingSystemTask = (task: Task): boolean =>
+  task.status === TaskStatus.SCHEDULED && kindOf(typeOf(task.workflowTask))?.runner === 'system';
+
+/** Whether a system task has waited long enough to be handed to the runner again. */
+export const isRedriveDue = (task: Task, now: number): boolean =>
+  isWaitingSystemTask(task) && now >= pollableAt(task) + SYSTEM_TASK_REDRIVE_MS;
+
+/** The next instant a waiting system task is handed over again; undefined for any other task. */
+export const nextRedriveAt = (task: Task, now: number): number | undefined => {
+  if (!isWaitingSystemTask(task)) return undefined;
+  const first = pollableAt(task) + SYSTEM_TASK_REDRIVE_MS;
+  if (now < first) return first;
+  return first + SYSTEM_TASK_REDRIVE_MS * (Math.floor((now - first) / SYSTEM_TASK_REDRIVE_MS) + 1);
+};

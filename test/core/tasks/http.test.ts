@@ -27,6 +27,17 @@ describe('HTTP', () => {
     expect(run.effectsOf('scheduleWorkerTask')).toEqual([]);
   });
 
+  it('hands the task to the runner again, every minute, while nobody has picked it up', async () => {
+    const run = await Scenario.start(call, { input: { url: 'https://example.com/orders', id: 9 } });
+    const task = run.task('call');
+    expect(run.effectsOf('setTimer').at(-1)?.at).toBe(task.scheduledTime + 60_000);
+    run.advance(59);
+    expect(run.effectsOf('runSystemTask')).toHaveLength(1);
+    run.advance(1);
+    expect(run.effectsOf('runSystemTask')).toHaveLength(2);
+    expect(run.effectsOf('setTimer').at(-1)?.at).toBe(task.scheduledTime + 120_000);
+  });
+
   it('carries on with the response once the runner reports it', async () => {
     const run = await Scenario.start(call);
     run.complete('call', { response: { statusCode: 201, headers: {}, body: { ok: true } } });
