@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { MOTO_PATCHES } from './moto-patches';
 
 export const MOTO_INSTALL_HINT = 'install it with: pip install "moto[server]"';
 
@@ -43,6 +44,7 @@ const launcher = (port: number): string[] => [
     '        time.sleep(0.5)',
     '    os._exit(0)',
     'threading.Thread(target=watch, daemon=True).start()',
+    MOTO_PATCHES,
     'from moto.server import main',
     `main(["-H", "127.0.0.1", "-p", "${port}"])`,
   ].join('\n'),
