@@ -45,7 +45,14 @@ const runDecider = async (deps: EngineDeps, workflowId: string, decider: Decider
     const stored = await deps.store.load(workflowId);
     if (!stored) return { kind: 'missing' };
     await deps.taskDefs.prefetchFor(stored.workflow, stored.definition);
-    const result = decider({ workflow: stored.workflow, definition: stored.definition });
+    let result = decider({ workflow: stored.workflow, definition: stored.definition });
+    // Tasks named at run time (dynamic forks, DYNAMIC) are only known once decided: fetch their
+    // definitions and decide again, so they get their registered timeouts and retries.
+    const unknown = deps.taskDefs.unknown(result.changedTasks);
+    if (unknown.length > 0) {
+      await deps.taskDefs.prefetch(unknown);
+      result = decider({ workflow: stored.workflow, definition: stored.definition });
+    }
     const hasWork = result.workflowChanged || result.effects.length > 0;
     // Holding a lease, even an empty commit is needed: it releases the lease for the others.
     if (!hasWork && !lease) return { kind: 'unchanged' };

@@ -1,4 +1,4 @@
-import type { TaskDef, Workflow, WorkflowDef, WorkflowTask } from '../core/index';
+import type { Task, TaskDef, Workflow, WorkflowDef, WorkflowTask } from '../core/index';
 import type { Clock, MetadataStore } from '../ports';
 
 const TTL_MS = 60_000;
@@ -22,6 +22,15 @@ export class TaskDefCache {
     const names = new Set<string>();
     collectNames(definition.tasks, names);
     for (const task of workflow.tasks) names.add(task.taskDefName);
+    await this.prefetch(names);
+  }
+
+  /** Names a decide used that were not fetched before it: tasks a dynamic fork or DYNAMIC step named. */
+  unknown(tasks: readonly Task[]): string[] {
+    return [...new Set(tasks.map((task) => task.taskDefName))].filter((name) => !this.entries.has(name));
+  }
+
+  async prefetch(names: Iterable<string>): Promise<void> {
     const now = this.clock.now();
     const stale = [...names].filter((name) => {
       const entry = this.entries.get(name);

@@ -136,4 +136,22 @@ describe('decideWorkflow over the ports', () => {
     });
     expect(await engine.poll('t1')).toEqual([]);
   });
+
+  it('gives tasks a dynamic fork names at run time their registered definitions', async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef(loadFixture('dynamic-fork'));
+    await engine.metadata.putTaskDef({ name: 'resize', responseTimeoutSeconds: 600, retryCount: 0 });
+    const workflowId = await startWorkflow(engine.deps, { name: 'dynamic_fork', input: {} });
+    await engine.drain();
+    const [prepare] = await engine.poll('prepare');
+    await engine.complete(prepare!.taskId, workflowId, {
+      dynamicTasks: [{ name: 'resize', taskReferenceName: 'small' }],
+      dynamicTasksInput: {},
+    });
+    await engine.drain();
+    const stored = await engine.store.load(workflowId);
+    expect(
+      stored?.workflow.tasks.find((task) => task.referenceTaskName === 'small')?.responseTimeoutSeconds,
+    ).toBe(600);
+  });
 });
