@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startApiServer } from '../../infra/local/api-server';
-import { provision } from '../../infra/local/provision';
+import { localConfig, provision } from '../../infra/local/provision';
 import { startQueuePoller } from '../../infra/local/queue-poller';
 import { batonResources } from '../../infra/resources';
 import type { DynamoExecutionStore } from '../../lambdas/adapters/dynamodb/execution-store';
@@ -18,7 +18,6 @@ import { createDecideHandler } from '../../lambdas/handlers/decide';
 import { createSystemTaskHandler } from '../../lambdas/handlers/system-task';
 import type { DecideCommit } from '../../lambdas/ports';
 import type { APIGatewayProxyEventV2 } from '../../lambdas/shared/api-gateway';
-import type { Config } from '../../lambdas/shared/config';
 import type { SqsEvent } from '../../lambdas/shared/sqs-batch';
 import { createAwsClients, createRuntimeDeps } from '../../lambdas/shared/wiring';
 import { instrumentClients, instrumentStore } from './instrument';
@@ -92,16 +91,7 @@ export const startBenchRuntime = async (
   const clients = createAwsClients({ endpoint: emulator });
   instrumentClients(clients, ledger, resources.tables.definitions.TableName!);
   const queues = await provision(resources, clients);
-  const config: Config = {
-    stateTable: resources.tables.state.TableName!,
-    definitionsTable: resources.tables.definitions.TableName!,
-    decideQueueUrl: queues.decide.url,
-    decideQueueArn: queues.decide.arn,
-    systemTaskQueueUrl: queues.systemTask.url,
-    scheduleGroup: resources.scheduleGroup,
-    schedulerRoleArn: 'arn:aws:iam::123456789012:role/baton-local-scheduler',
-    endpoint: emulator,
-  };
+  const config = localConfig(resources, queues, emulator);
   const deps = await createRuntimeDeps(config, clients);
   const store = deps.store as DynamoExecutionStore;
   instrumentStore(store, ledger);

@@ -6,12 +6,32 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/ensure-table';
+import type { Config } from '../../lambdas/shared/config';
 import type { BatonResources, QueueId } from '../resources';
 
 export interface ProvisionedQueue {
   url: string;
   arn: string;
 }
+
+/** The scheduler role is never assumed on an emulator; any well-formed ARN will do. */
+const LOCAL_SCHEDULER_ROLE = 'arn:aws:iam::123456789012:role/baton-local-scheduler';
+
+/** The configuration the handlers read, for resources provisioned on an emulator. */
+export const localConfig = (
+  resources: BatonResources,
+  queues: Record<QueueId, ProvisionedQueue>,
+  endpoint: string,
+): Config => ({
+  stateTable: resources.tables.state.TableName!,
+  definitionsTable: resources.tables.definitions.TableName!,
+  decideQueueUrl: queues.decide.url,
+  decideQueueArn: queues.decide.arn,
+  systemTaskQueueUrl: queues.systemTask.url,
+  scheduleGroup: resources.scheduleGroup,
+  schedulerRoleArn: LOCAL_SCHEDULER_ROLE,
+  endpoint,
+});
 
 /**
  * Creates what the stack would, on the emulator: the tables, each queue with its dead-letter queue

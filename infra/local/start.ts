@@ -9,13 +9,12 @@ import { createApiHandler } from '../../lambdas/handlers/api';
 import { createDecideHandler } from '../../lambdas/handlers/decide';
 import { createReconcileHandler } from '../../lambdas/handlers/reconcile';
 import { createSystemTaskHandler } from '../../lambdas/handlers/system-task';
-import type { Config } from '../../lambdas/shared/config';
 import { createAwsClients, createRuntimeDeps } from '../../lambdas/shared/wiring';
 import { batonResources } from '../resources';
 import { startApiServer } from './api-server';
 import { startLocalScheduler } from './local-scheduler';
 import { startMoto } from './moto-server';
-import { provision } from './provision';
+import { localConfig, provision } from './provision';
 import { startQueuePoller } from './queue-poller';
 
 export interface LocalRuntimeOptions {
@@ -26,9 +25,6 @@ export interface LocalRuntimeOptions {
   reconcileEveryMs?: number;
   log?: (line: string) => void;
 }
-
-/** The scheduler role is never assumed locally; any well-formed ARN will do. */
-const LOCAL_SCHEDULER_ROLE = 'arn:aws:iam::123456789012:role/baton-local-scheduler';
 
 export const startLocalRuntime = async ({
   port = 8080,
@@ -48,16 +44,7 @@ export const startLocalRuntime = async ({
   const resources = batonResources(prefix);
   const clients = createAwsClients({ endpoint: emulator });
   const queues = await provision(resources, clients);
-  const config: Config = {
-    stateTable: resources.tables.state.TableName!,
-    definitionsTable: resources.tables.definitions.TableName!,
-    decideQueueUrl: queues.decide.url,
-    decideQueueArn: queues.decide.arn,
-    systemTaskQueueUrl: queues.systemTask.url,
-    scheduleGroup: resources.scheduleGroup,
-    schedulerRoleArn: LOCAL_SCHEDULER_ROLE,
-    endpoint: emulator,
-  };
+  const config = localConfig(resources, queues, emulator);
   const deps = await createRuntimeDeps(config, clients);
   const onError = (error: unknown) => log(JSON.stringify({ message: 'handler error', error: String(error) }));
 
