@@ -98,7 +98,13 @@ const claimOne = async (
     );
     const item = claimed.Attributes!;
     const after = rememberShape(context, item);
-    const before = shapeOf({ ...item, queueKey: candidate.queueKey!, queueSort: candidate.queueSort! });
+    // The item as it was: still queued, and without the response-deadline entry this claim added.
+    const { rcShard: _shard, rcDue: _due, ...unmarked } = item;
+    const before = shapeOf({
+      ...(setDeadline ? unmarked : item),
+      queueKey: candidate.queueKey!,
+      queueSort: candidate.queueSort!,
+    });
     context.meter.record('claimTasks.claim', {
       kind: 'write',
       reported: claimed.ConsumedCapacity,
