@@ -20,9 +20,12 @@ import { resolveParameters } from './params';
 import { maxRetries, retryDelaySeconds, taskDefFor } from './retry';
 import { endIteration } from './tasks/do-while';
 import { kindOf } from './tasks/index';
+import { childStartRequest } from './tasks/sub-workflow';
 import type { DecideContext, DecideScope, EndOptions, TaskKind } from './tasks/task-kind';
 import {
+  isChildCheckDue,
   isRedriveDue,
+  nextChildCheckAt,
   nextRedriveAt,
   taskDeadline,
   timeoutPolicyOf,
@@ -226,10 +229,22 @@ class Decision implements DecideScope {
     return true;
   }
 
+  /** The start request is rebuilt from the task, exactly as the SUB_WORKFLOW kind first made it. */
+  private checkChild(task: Task): void {
+    const start = childStartRequest(this.draft.workflow, task.workflowTask, task.inputData, task.taskId);
+    this.draft.emit({
+      type: 'checkChildWorkflow',
+      taskId: task.taskId,
+      workflowId: task.subWorkflowId!,
+      request: start,
+    });
+  }
+
   private timeTasksOut(): void {
     for (const task of this.draft.active()) {
       if (!this.isRunning()) return;
       const kind = kindOf(typeOf(task.workflowTask));
+      if (isChildCheckDue(task, this.ctx.now)) this.checkChild(task);
       if (kind?.runner !== 'worker' && kind?.runner !== 'system') continue;
       if (isRedriveDue(task, this.ctx.now)) {
         this.draft.emit({
@@ -262,7 +277,8 @@ class Decision implements DecideScope {
     let soonest = workflowDeadline(this.draft.workflow, this.definition) ?? Number.POSITIVE_INFINITY;
     for (const task of this.draft.active()) {
       const kind = kindOf(typeOf(task.workflowTask));
-      const wake = kind?.wakeAt?.(task) ?? nextRedriveAt(task, this.ctx.now);
+      const wake =
+        kind?.wakeAt?.(task) ?? nextRedriveAt(task, this.ctx.now) ?? nextChildCheckAt(task, this.ctx.now);
       if (wake !== undefined && wake < soonest) soonest = wake;
       if (kind?.runner === 'worker' || kind?.runner === 'system') {
         const deadline = taskDeadline(task, this.taskDef(task.workflowTask));

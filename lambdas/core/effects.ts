@@ -30,6 +30,12 @@ export type Effect =
   | { type: 'setTimer'; at: number }
   /** Start a child for a SUB_WORKFLOW task; `workflowId` is derived, so starting twice is harmless. */
   | { type: 'startChildWorkflow'; taskId: string; workflowId: string; request: StartWorkflowRequest }
+  /**
+   * Look at the child of a waiting SUB_WORKFLOW task: start it if it does not exist, report its
+   * outcome if it has ended. Repeats the start and the parent notification, which are effects of
+   * commits and would be lost with a crash right after one.
+   */
+  | { type: 'checkChildWorkflow'; taskId: string; workflowId: string; request: StartWorkflowRequest }
   /** Terminate a child whose SUB_WORKFLOW task was canceled. */
   | { type: 'terminateWorkflow'; workflowId: string; reason: string }
   /** A child ended: its parent's SUB_WORKFLOW task takes the child's outcome. */

@@ -106,3 +106,26 @@ export const nextRedriveAt = (task: Task, now: number): number | undefined => {
   if (now < first) return first;
   return first + SYSTEM_TASK_REDRIVE_MS * (Math.floor((now - first) / SYSTEM_TASK_REDRIVE_MS) + 1);
 };
+
+/** First look at a SUB_WORKFLOW's child a minute after the start, then at doubling intervals up to an hour. */
+const CHILD_CHECK_FIRST_MS = 60_000;
+const CHILD_CHECK_MAX_INTERVAL_MS = 3_600_000;
+
+const isWaitingForChild = (task: Task): boolean =>
+  task.status === TaskStatus.IN_PROGRESS && kindOf(typeOf(task.workflowTask))?.runner === 'child';
+
+/** Whether the child of a waiting SUB_WORKFLOW task is due a look (see the checkChildWorkflow effect). */
+export const isChildCheckDue = (task: Task, now: number): boolean =>
+  isWaitingForChild(task) && now >= task.startTime + CHILD_CHECK_FIRST_MS;
+
+/** The next instant after `now` at which a waiting SUB_WORKFLOW task's child is looked at. */
+export const nextChildCheckAt = (task: Task, now: number): number | undefined => {
+  if (!isWaitingForChild(task)) return undefined;
+  let at = task.startTime + CHILD_CHECK_FIRST_MS;
+  let interval = CHILD_CHECK_FIRST_MS;
+  while (at <= now) {
+    interval = Math.min(interval * 2, CHILD_CHECK_MAX_INTERVAL_MS);
+    at += interval;
+  }
+  return at;
+};

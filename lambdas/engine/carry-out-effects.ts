@@ -1,4 +1,4 @@
-import { type Effect, TaskStatus, type Workflow, WorkflowStatus } from '../core/index';
+import { type Effect, isTerminalWorkflow, TaskStatus, type Workflow, WorkflowStatus } from '../core/index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { terminateWorkflow } from './decide-workflow';
 import type { EngineDeps } from './deps';
@@ -57,6 +57,24 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
         );
       }
       return;
+    case 'checkChildWorkflow': {
+      const child = await deps.store.load(effect.workflowId);
+      if (!child) {
+        await carryOut(deps, workflow, { ...effect, type: 'startChildWorkflow' });
+      } else if (isTerminalWorkflow(child.workflow.status)) {
+        const ended = child.workflow;
+        await carryOut(deps, workflow, {
+          type: 'notifyParent',
+          parentWorkflowId: workflowId,
+          parentWorkflowTaskId: effect.taskId,
+          workflowId: ended.workflowId,
+          status: ended.status,
+          output: ended.output,
+          reasonForIncompletion: ended.reasonForIncompletion,
+        });
+      }
+      return;
+    }
     case 'notifyParent':
       await updateTask(deps, {
         workflowInstanceId: effect.parentWorkflowId,

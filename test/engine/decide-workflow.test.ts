@@ -154,4 +154,67 @@ describe('decideWorkflow over the ports', () => {
       stored?.workflow.tasks.find((task) => task.referenceTaskName === 'small')?.responseTimeoutSeconds,
     ).toBe(600);
   });
+
+  it("repeats a child's notification to its parent that a crash after the child's last commit lost", async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef(loadFixture('sub-workflow'));
+    await engine.metadata.putWorkflowDef({
+      name: 'child_flow',
+      version: 1,
+      tasks: [{ name: 'pay', taskReferenceName: 'pay' }],
+      outputParameters: { receipt: '${pay.output.receipt}' },
+    });
+    const parentId = await startWorkflow(engine.deps, { name: 'parent_flow', input: { order: 1 } });
+    await engine.drain();
+    const [pay] = await engine.poll('pay');
+    // The child's final decide commits, then dies before its parent hears of it.
+    const putTask = engine.store.putTask.bind(engine.store);
+    engine.store.putTask = async (workflowId, task, revision) => {
+      if (workflowId === parentId) throw new Error('crashed before the notification');
+      return putTask(workflowId, task, revision);
+    };
+    await engine.complete(pay!.taskId, pay!.workflowInstanceId, { receipt: 'r-1' });
+    await expect(engine.drain()).rejects.toThrow('crashed before the notification');
+    engine.store.putTask = putTask;
+    expect((await engine.store.load(pay!.workflowInstanceId))?.workflow.status).toBe('COMPLETED');
+
+    engine.clock.advance(60_000);
+    await decideWorkflow(engine.deps, parentId);
+    await engine.drain();
+    const parent = await engine.store.load(parentId);
+    expect(parent?.workflow.tasks.find((task) => task.referenceTaskName === 'child')).toMatchObject({
+      status: 'COMPLETED',
+      outputData: { receipt: 'r-1' },
+    });
+    expect(parent?.workflow.tasks.find((task) => task.referenceTaskName === 'use_child')?.status).toBe(
+      'SCHEDULED',
+    );
+  });
+
+  it("starts a child whose start a crash after the parent's commit lost", async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef(loadFixture('sub-workflow'));
+    await engine.metadata.putWorkflowDef({
+      name: 'child_flow',
+      version: 1,
+      tasks: [{ name: 'pay', taskReferenceName: 'pay' }],
+    });
+    const create = engine.store.create.bind(engine.store);
+    let lost = false;
+    engine.store.create = async (execution) => {
+      if (execution.workflow.parentWorkflowId && !lost) {
+        lost = true;
+        throw new Error('crashed before the child was created');
+      }
+      return create(execution);
+    };
+    const parentId = await startWorkflow(engine.deps, { name: 'parent_flow', input: {} });
+    await expect(engine.drain()).rejects.toThrow('crashed before the child was created');
+    expect(await engine.poll('pay')).toEqual([]);
+    engine.clock.advance(60_000);
+    await decideWorkflow(engine.deps, parentId);
+    expect(await engine.poll('pay')).toEqual([]);
+    await engine.drain();
+    expect(await engine.poll('pay')).toHaveLength(1);
+  });
 });

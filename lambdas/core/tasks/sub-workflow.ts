@@ -1,5 +1,6 @@
+import type { StartWorkflowRequest } from '../effects';
 import { childWorkflowIdFor, iterationRef, taskIdFor } from '../ids';
-import { TaskStatus, TaskType } from '../model';
+import { type JsonMap, TaskStatus, TaskType, type Workflow, type WorkflowTask } from '../model';
 import type { TaskKind } from './task-kind';
 
 /**
@@ -12,7 +13,6 @@ export const subWorkflowTask: TaskKind = {
   schedule(scope, plan) {
     const { draft } = scope;
     const { step, iteration } = plan;
-    const params = step.subWorkflowParam ?? {};
     const ref = iterationRef(step.taskReferenceName, iteration);
     const taskId = taskIdFor(draft.workflow.workflowId, ref, iteration, plan.retryCount);
     const workflowId = childWorkflowIdFor(taskId);
@@ -28,17 +28,28 @@ export const subWorkflowTask: TaskKind = {
       type: 'startChildWorkflow',
       taskId,
       workflowId,
-      request: {
-        name: params.name ?? params.workflowDefinition?.name ?? step.name,
-        version: params.version,
-        workflowDef: params.workflowDefinition,
-        input: plan.input,
-        correlationId: draft.workflow.correlationId,
-        taskToDomain: params.taskToDomain ?? draft.workflow.taskToDomain,
-        priority: draft.workflow.priority,
-        parentWorkflowId: draft.workflow.workflowId,
-        parentWorkflowTaskId: taskId,
-      },
+      request: childStartRequest(draft.workflow, step, plan.input, taskId),
     });
   },
+};
+
+/** How a SUB_WORKFLOW task starts its child: the same request whenever it is made again. */
+export const childStartRequest = (
+  parent: Workflow,
+  step: WorkflowTask,
+  input: JsonMap,
+  taskId: string,
+): StartWorkflowRequest => {
+  const params = step.subWorkflowParam ?? {};
+  return {
+    name: params.name ?? params.workflowDefinition?.name ?? step.name,
+    version: params.version,
+    workflowDef: params.workflowDefinition,
+    input,
+    correlationId: parent.correlationId,
+    taskToDomain: params.taskToDomain ?? parent.taskToDomain,
+    priority: parent.priority,
+    parentWorkflowId: parent.workflowId,
+    parentWorkflowTaskId: taskId,
+  };
 };

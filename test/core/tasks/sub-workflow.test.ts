@@ -217,4 +217,21 @@ describe('a child workflow started by a SUB_WORKFLOW task', () => {
     expect(done.next.status).toBe('COMPLETED');
     expect(done.effects.filter((effect) => effect.type === 'notifyParent')).toEqual([]);
   });
+
+  it('looks at its child a minute after the start, then at doubling intervals, to repeat a lost start or notification', async () => {
+    const run = await Scenario.start(parent, { input: { order: 7 } });
+    const task = run.task('child');
+    const [start] = run.effectsOf('startChildWorkflow');
+    expect(run.effectsOf('setTimer').at(-1)?.at).toBe(task.startTime + 60_000);
+    run.advance(60);
+    expect(run.effectsOf('checkChildWorkflow')).toEqual([
+      {
+        type: 'checkChildWorkflow',
+        taskId: task.taskId,
+        workflowId: task.subWorkflowId,
+        request: start?.request,
+      },
+    ]);
+    expect(run.effectsOf('setTimer').at(-1)?.at).toBe(task.startTime + 180_000);
+  });
 });
