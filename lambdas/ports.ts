@@ -102,3 +102,31 @@ export interface Clock {
 export interface IdGenerator {
   workflowId(): string;
 }
+
+/** One HTTP exchange as the HTTP system task asks for it; the adapter owns the transport. */
+export interface HttpExchange {
+  uri: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+}
+
+export interface HttpReply {
+  statusCode: number;
+  reasonPhrase: string;
+  /** Lower-cased names; every value a list, as Conductor's output shows them. */
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+/** Sends a request; throws with a readable message on a network failure or a timeout. */
+export interface HttpClient {
+  send(request: HttpExchange): Promise<HttpReply>;
+}
+
+/** Where an EVENT system task publishes. */
+export interface EventSink {
+  publish(sink: { type: 'sqs'; destination: string }, message: string): Promise<void>;
+}

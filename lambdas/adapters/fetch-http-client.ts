@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { HttpClient, HttpExchange, HttpReply } from '../engine/http-task';
+import type { HttpClient, HttpExchange, HttpReply } from '../ports';
 
 /**
  * HttpClient over Node's global fetch. fetch has no separate connect timeout, so the whole exchange

@@ -1,6 +1,5 @@
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { EventSink } from '../engine/event-task';
-import type { DecideQueue, SystemTaskQueue } from '../ports';
+import type { DecideQueue, EventSink, SystemTaskQueue } from '../ports';
 
 /** SQS caps DelaySeconds at 15 minutes; longer waits are the Scheduler's job (SchedulerTimers). */
 export const MAX_SQS_DELAY_SECONDS = 900;

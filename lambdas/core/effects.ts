@@ -52,5 +52,3 @@ export type Effect =
   | { type: 'startFailureWorkflow'; workflowId: string; request: StartWorkflowRequest }
   /** This decide stopped at its step budget; decide again to carry on. */
   | { type: 'continueDecide' };
-
-export type EffectType = Effect['type'];

@@ -67,7 +67,6 @@ export const RetryLogic = {
 } as const;
 export type RetryLogic = (typeof RetryLogic)[keyof typeof RetryLogic];
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonMap = Record<string, unknown>;
 
 export interface SubWorkflowParams {
@@ -266,8 +265,6 @@ const TERMINAL_WORKFLOW = new Set<string>([
 export const isTerminalTask = (status: string): boolean => TERMINAL_TASK.has(status);
 export const isSuccessfulTask = (status: string): boolean => SUCCESSFUL_TASK.has(status);
 export const isTerminalWorkflow = (status: string): boolean => TERMINAL_WORKFLOW.has(status);
-export const isTaskStatus = (value: unknown): value is TaskStatus =>
-  typeof value === 'string' && Object.hasOwn(TaskStatus, value);
 
 /** The type a WorkflowTask runs as; Conductor treats a missing type as SIMPLE. */
 export const typeOf = (task: WorkflowTask): string => task.type ?? TaskType.SIMPLE;

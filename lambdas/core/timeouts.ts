@@ -4,11 +4,10 @@ import {
   type TaskDef,
   TaskStatus,
   TimeoutPolicy,
-  typeOf,
   type Workflow,
   type WorkflowDef,
 } from './model';
-import { kindOf } from './tasks/index';
+import { runnerOf } from './tasks/index';
 
 export type TimeoutCause = 'poll' | 'response' | 'task';
 
@@ -78,7 +77,7 @@ export const timeoutReason = (task: Task, cause: TimeoutCause, taskDef: TaskDef 
  * no decide, so the reconcile finds it through this marker and a decide times it out.
  */
 export const responseDeadlineOf = (task: Task): number | undefined => {
-  const runner = kindOf(typeOf(task.workflowTask))?.runner;
+  const runner = runnerOf(task);
   if (task.status !== TaskStatus.IN_PROGRESS || task.responseTimeoutSeconds <= 0) return undefined;
   return runner === 'worker' || runner === 'system'
     ? task.updateTime + task.responseTimeoutSeconds * 1000
@@ -93,7 +92,7 @@ export const responseDeadlineOf = (task: Task): number | undefined => {
 export const SYSTEM_TASK_REDRIVE_MS = 60_000;
 
 const isWaitingSystemTask = (task: Task): boolean =>
-  task.status === TaskStatus.SCHEDULED && kindOf(typeOf(task.workflowTask))?.runner === 'system';
+  task.status === TaskStatus.SCHEDULED && runnerOf(task) === 'system';
 
 /** Whether a system task has waited long enough to be handed to the runner again. */
 export const isRedriveDue = (task: Task, now: number): boolean =>
@@ -112,7 +111,7 @@ const CHILD_CHECK_FIRST_MS = 60_000;
 const CHILD_CHECK_MAX_INTERVAL_MS = 3_600_000;
 
 const isWaitingForChild = (task: Task): boolean =>
-  task.status === TaskStatus.IN_PROGRESS && kindOf(typeOf(task.workflowTask))?.runner === 'child';
+  task.status === TaskStatus.IN_PROGRESS && runnerOf(task) === 'child';
 
 /** Whether the child of a waiting SUB_WORKFLOW task is due a look (see the checkChildWorkflow effect). */
 export const isChildCheckDue = (task: Task, now: number): boolean =>

@@ -1,9 +1,5 @@
 import { type Task, type TaskResult, TaskStatus } from '../core/index';
-
-/** Where EVENT tasks publish (a port; it belongs in ports.ts with the others). */
-export interface EventSink {
-  publish(sink: { type: 'sqs'; destination: string }, message: string): Promise<void>;
-}
+import type { EventSink } from '../ports';
 
 export const SUPPORTED_SINKS = ['sqs:<queue name or URL>'] as const;
 

@@ -1,28 +1,6 @@
 import type { TaskResult } from '../core/index';
 import { type JsonMap, TaskStatus } from '../core/index';
-
-/** One HTTP exchange as the runner asks for it; the adapter owns the transport (FetchHttpClient). */
-export interface HttpExchange {
-  uri: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  connectTimeoutMs: number;
-  readTimeoutMs: number;
-}
-
-export interface HttpReply {
-  statusCode: number;
-  reasonPhrase: string;
-  /** Lower-cased names; every value a list, as Conductor's output shows them. */
-  headers: Record<string, string[]>;
-  body: string;
-}
-
-/** Sends a request; throws with a readable message on a network failure or a timeout. */
-export interface HttpClient {
-  send(request: HttpExchange): Promise<HttpReply>;
-}
+import type { HttpClient, HttpExchange, HttpReply } from '../ports';
 
 /** Conductor's HttpTask.Input defaults. */
 const DEFAULT_TIMEOUT_MS = 3_000;

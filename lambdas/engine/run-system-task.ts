@@ -1,14 +1,12 @@
 import { type Task, type TaskResult, TaskStatus, TaskType } from '../core/index';
 import { pollableAt } from '../core/timeouts';
+import type { EventSink, HttpClient } from '../ports';
 import { NotFoundError } from '../shared/errors';
 import type { EngineDeps } from './deps';
-import { type EventSink, runEventTask } from './event-task';
-import { type HttpClient, httpBudgetMs, runHttpTask } from './http-task';
+import { runEventTask } from './event-task';
+import { httpBudgetMs, runHttpTask } from './http-task';
 import { runStartWorkflowTask } from './start-workflow-task';
 import { updateTask } from './update-task';
-
-export type { EventSink } from './event-task';
-export type { HttpClient, HttpExchange, HttpReply } from './http-task';
 
 /** Marks the tasks this runner has claimed, as a worker's id marks a polled task. */
 export const SYSTEM_TASK_RUNNER = 'baton-system-task-runner';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childWorkflowIdFor } from '../../lambdas/core/ids';
 import { terminateWorkflow } from '../../lambdas/engine/decide-workflow';
-import type { HttpClient } from '../../lambdas/engine/http-task';
 import { runSystemTask, SYSTEM_TASK_RUNNER } from '../../lambdas/engine/run-system-task';
 import { startWorkflow } from '../../lambdas/engine/start-workflow';
+import type { HttpClient } from '../../lambdas/ports';
 import { startHttpServer } from '../support/http-server';
 import { startSystemTask } from '../support/system-tasks';
 

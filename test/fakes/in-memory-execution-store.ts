@@ -3,12 +3,11 @@ import {
   isTerminalWorkflow,
   type Task,
   TaskStatus,
-  typeOf,
   type Workflow,
   type WorkflowDef,
 } from '../../lambdas/core/model';
 import { markPolled } from '../../lambdas/core/task-result';
-import { kindOf } from '../../lambdas/core/tasks/index';
+import { runnerOf } from '../../lambdas/core/tasks/index';
 import { pollableAt, responseDeadlineOf } from '../../lambdas/core/timeouts';
 import type {
   CommitOutcome,
@@ -41,7 +40,7 @@ const MAX_TASK_WRITES_PER_COMMIT = 98;
 const isPollable = (task: Task, taskType: string, now: number): boolean =>
   task.status === TaskStatus.SCHEDULED &&
   task.taskType === taskType &&
-  kindOf(typeOf(task.workflowTask))?.runner === 'worker' &&
+  runnerOf(task) === 'worker' &&
   pollableAt(task) <= now;
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HttpClient } from '../../lambdas/engine/http-task';
 import { createSystemTaskHandler } from '../../lambdas/handlers/system-task';
+import type { HttpClient } from '../../lambdas/ports';
 import type { RecordingSystemTaskQueue } from '../fakes/in-memory-ports';
 import { startHttpServer } from '../support/http-server';
 import { startSystemTask } from '../support/system-tasks';

@@ -1,7 +1,8 @@
 import { FetchHttpClient } from '../../lambdas/adapters/fetch-http-client';
 import type { JsonMap, TaskDef, WorkflowTask } from '../../lambdas/core/index';
-import type { EventSink, SystemTaskWork } from '../../lambdas/engine/run-system-task';
+import type { SystemTaskWork } from '../../lambdas/engine/run-system-task';
 import { startWorkflow } from '../../lambdas/engine/start-workflow';
+import type { EventSink } from '../../lambdas/ports';
 import type { RecordingSystemTaskQueue } from '../fakes/in-memory-ports';
 import { makeEngine } from './engine';
 

@@ -6,12 +6,11 @@ import {
   type JsonMap,
   type Task,
   TaskStatus,
-  typeOf,
   type Workflow,
   type WorkflowDef,
   WorkflowStatus,
 } from '../../core/model';
-import { kindOf } from '../../core/tasks/index';
+import { runnerOf } from '../../core/tasks/index';
 import { pollableAt, responseDeadlineOf } from '../../core/timeouts';
 import type { Lease } from '../../ports';
 import { fromAttribute, fromItem, type Item, toAttribute, toItem } from './attribute-values';
@@ -105,7 +104,7 @@ export const definitionItem = (workflowId: string, definition: WorkflowDef): Ite
 });
 
 /** Worker tasks only: system tasks are SCHEDULED too, but a worker must never receive one. */
-const isWorkerTask = (task: Task): boolean => kindOf(typeOf(task.workflowTask))?.runner === 'worker';
+const isWorkerTask = (task: Task): boolean => runnerOf(task) === 'worker';
 
 /**
  * Whether the stored task may leave out its workflowTask and take it back from the definition on
@@ -118,7 +117,7 @@ const isWorkerTask = (task: Task): boolean => kindOf(typeOf(task.workflowTask))?
  */
 export const stepIsDerivable = (task: Task, definition: WorkflowDef | undefined): boolean => {
   if (!definition) return false;
-  const runner = kindOf(typeOf(task.workflowTask))?.runner;
+  const runner = runnerOf(task);
   if (runner === 'worker' || runner === 'system') return false;
   const step = indexDefinition(definition).place(baseRefOf(task.referenceTaskName, task.iteration))?.step;
   if (!step) return false;

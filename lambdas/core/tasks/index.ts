@@ -1,4 +1,4 @@
-import { TaskType } from '../model';
+import { type Task, TaskType, typeOf } from '../model';
 import { doWhileTask } from './do-while';
 import { dynamicTask } from './dynamic';
 import { exclusiveJoinTask } from './exclusive-join';
@@ -14,7 +14,7 @@ import { simpleTask } from './simple';
 import { subWorkflowTask } from './sub-workflow';
 import { switchTask } from './switch';
 import { systemTask } from './system-task';
-import type { TaskKind } from './task-kind';
+import type { TaskKind, TaskRunner } from './task-kind';
 import { terminateTask } from './terminate';
 import { waitTask } from './wait';
 
@@ -44,5 +44,8 @@ export const taskKinds: Readonly<Record<TaskType, TaskKind>> = {
 
 export const kindOf = (type: string): TaskKind | undefined =>
   Object.hasOwn(taskKinds, type) ? taskKinds[type as TaskType] : undefined;
+
+/** Who moves a task once scheduled (undefined for a type Baton does not know). */
+export const runnerOf = (task: Task): TaskRunner | undefined => kindOf(typeOf(task.workflowTask))?.runner;
 
 export type { DecideContext, DecideScope, TaskKind, TaskPlan } from './task-kind';
