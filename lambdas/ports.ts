@@ -40,6 +40,11 @@ export interface DecideCommit {
   /** Tasks created (no revision yet) or changed (with the revision read). */
   tasks: { task: Task; expectedRevision?: number }[];
   removedTaskIds: string[];
+  /**
+   * Executions this commit starts (a failure workflow), created with it atomically so that a crash
+   * after the commit cannot lose the start. One that already exists is left as it is.
+   */
+  startedWorkflows?: { workflow: Workflow; definition: WorkflowDef }[];
 }
 
 export type CommitOutcome = { kind: 'committed'; version: number } | { kind: 'conflict'; reason: string };

@@ -304,7 +304,7 @@ export const printLatency = (result: LatencyResult): void => {
   print(
     `  poll resolution: an empty poll takes ${n(percentile(result.emptyPollMs, 50), 1)} ms (median, in the handler; ` +
       `${result.emptyPollMs.length} empty polls). Negative values: the commit landed before update-v2 answered ` +
-      '(its hand-back poll runs after the decide request is sent).',
+      '(its hand-back poll runs after the inline decide).',
   );
   print(
     `  handler durations in this pass (mean ms): ${Object.entries(result.handlerMs)
@@ -359,8 +359,9 @@ const printTrace = (title: string, trace: Trace, countPath: boolean): void => {
   const decideCalls = onPath.filter((step) => step.where === 'decide').length;
   print(
     `  sequential AWS calls from the worker's result to the next task being pollable: ${onPath.length} ` +
-      `(${updateCalls} in update-v2 up to the decide request, ${receives} SQS receive, ${decideCalls} in the decide ` +
-      'up to its commit). On AWS the pollable index (a GSI, eventually consistent) must then catch up before a poll ' +
+      `(${updateCalls} in update-v2 up to its inline commit or decide request, ${receives} SQS receive, ` +
+      `${decideCalls} in a queued decide up to its commit). ` +
+      'On AWS the pollable index (a GSI, eventually consistent) must then catch up before a poll ' +
       'sees the task; the claim itself is a Query per shard tried plus one UpdateItem.',
   );
 };

@@ -365,8 +365,9 @@ export interface Trace {
 /**
  * Every call between worker task `from`'s result and task `to`'s claim: the update-v2 invocation,
  * the receives that carried the workflow's decide requests, every decide of the workflow in
- * between, and the claiming poll. "On the path" are the update's calls up to its decide request,
- * the receive that fed the decide whose commit created `to`, and that decide's calls up to it.
+ * between, and the claiming poll. "On the path" are the update's calls up to its inline commit or
+ * its decide request, the receive that fed the decide whose commit created `to`, and that decide's
+ * calls up to it.
  */
 const traceTransition = (
   runtime: BenchRuntime,
@@ -381,17 +382,21 @@ const traceTransition = (
   const origin = update.start;
   const steps: TraceStep[] = [];
   const send = update.calls.find((call) => call.service === 'sqs' && call.command === 'SendMessage');
+  // update-v2 decides inline; only when that loses a race does it send a decide request.
+  let committedInline = false;
   for (const call of update.calls) {
     const afterSend = !!send && call.start > send.start;
+    const offPath = afterSend || committedInline;
     steps.push({
       at: call.start - origin,
       durationMs: call.end - call.start,
       where: 'api update-v2',
       call:
         describeCall(call, 'update', runtime.definitionsTable) +
-        (afterSend ? ' (hand-back poll, before the ack)' : ''),
-      onPath: !afterSend,
+        (offPath ? ' (hand-back poll, before the ack)' : ''),
+      onPath: !offPath,
     });
+    if (call.command === 'TransactWriteItems' && call.pks.includes(pk) && !call.error) committedInline = true;
   }
   const decides = invocationLog.filter(
     (inv) =>
@@ -437,7 +442,8 @@ const traceTransition = (
     }
   }
   const claimer = invocationLog.find((inv) => inv.kind === 'api' && inv.handedOut.includes(to));
-  for (const call of claimer?.calls ?? []) {
+  // The update's own hand-back claim is already listed with its calls.
+  for (const call of claimer === update ? [] : (claimer?.calls ?? [])) {
     steps.push({
       at: call.start - origin,
       durationMs: call.end - call.start,

@@ -84,7 +84,7 @@ export const taskRoutes: Route[] = [
     path: '/api/tasks',
     handle: async (request, deps) => {
       const result = taskResultOf(request);
-      await updateTask(deps, result);
+      await updateTask(deps, result, 'now');
       return text(result.taskId);
     },
   },
@@ -93,7 +93,7 @@ export const taskRoutes: Route[] = [
     path: '/api/tasks/update-v2',
     handle: async (request, deps) => {
       const result = taskResultOf(request);
-      const taskType = await endedTaskType(deps, result, await updateTask(deps, result));
+      const taskType = await endedTaskType(deps, result, await updateTask(deps, result, 'now'));
       if (taskType === undefined) return noContent();
       // One claim, no waiting: the worker's own poll loop does the waiting.
       const [next] = await pollTasks(deps, { taskType, count: 1, workerId: result.workerId, timeoutMs: 0 });

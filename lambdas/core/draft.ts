@@ -1,7 +1,15 @@
 import type { Effect } from './effects';
 import { baseRefOf, iterationRef, taskIdFor } from './ids';
-import { isTerminalTask, type JsonMap, type Task, type Workflow, type WorkflowTask } from './model';
+import {
+  isTerminalTask,
+  type JsonMap,
+  type Task,
+  TaskStatus,
+  type Workflow,
+  type WorkflowTask,
+} from './model';
 import type { ExpressionRoots } from './params';
+import { oversizedPayload } from './payload-limits';
 
 /** What one decide changed: exactly the tasks to write, so the store never rewrites the rest. */
 export interface DecideResult {
@@ -123,7 +131,8 @@ export class ExecutionDraft {
   }
 
   /** Adds a task unless this attempt already exists: one task per (reference, iteration, retry). */
-  add(step: WorkflowTask, iteration: number, fields: NewTaskFields): Task {
+  add(step: WorkflowTask, iteration: number, requested: NewTaskFields): Task {
+    const fields = withinPayloadLimit(requested);
     const ref = iterationRef(step.taskReferenceName, iteration);
     const retryCount = fields.retryCount ?? 0;
     const taskId = taskIdFor(this.workflow.workflowId, ref, iteration, retryCount);
@@ -177,7 +186,7 @@ export class ExecutionDraft {
     if (position === undefined) throw new Error(`unknown task ${task.taskId}`);
     const taskId = task.taskId;
     const before = this.tasks[position]!;
-    const after: Task = { ...before, ...fields, updateTime: this.now };
+    const after: Task = { ...before, ...withinPayloadLimit(fields), updateTime: this.now };
     if (isTerminalTask(after.status) && !isTerminalTask(before.status) && !after.endTime)
       after.endTime = this.now;
     this.tasks[position] = after;
@@ -319,3 +328,25 @@ export class ExecutionDraft {
     return view;
   }
 }
+
+/**
+ * Every task the decider writes passes here: a payload too big to store ends the task
+ * FAILED_WITH_TERMINAL_ERROR with the reason instead, and the workflow reacts as to any failure.
+ */
+const withinPayloadLimit = <
+  Fields extends { status?: Task['status']; inputData?: JsonMap; outputData?: JsonMap },
+>(
+  fields: Fields,
+): Fields => {
+  const problem =
+    oversizedPayload('the task input', fields.inputData) ??
+    oversizedPayload('the task output', fields.outputData);
+  if (!problem) return fields;
+  return {
+    ...fields,
+    status: TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+    ...(fields.inputData ? { inputData: {} } : {}),
+    outputData: {},
+    reasonForIncompletion: problem,
+  };
+};

@@ -9,6 +9,7 @@ import {
   WorkflowStatus,
 } from './model';
 import { resolveParameters } from './params';
+import { oversizedPayload } from './payload-limits';
 import { kindOf } from './tasks/index';
 import type { DecideScope, EndOptions } from './tasks/task-kind';
 
@@ -24,8 +25,15 @@ export const finishWorkflow = (
 ): void => {
   const { draft, definition } = scope;
   cancelActiveTasks(scope, reason);
-  const finalOutput =
+  let finalOutput =
     output ?? (status === WorkflowStatus.COMPLETED ? completedOutput(scope) : draft.workflow.output);
+  // An output too big to store fails the workflow, as Conductor does past its payload threshold.
+  const oversized = oversizedPayload('the workflow output', finalOutput);
+  if (oversized) {
+    finalOutput = {};
+    reason = oversized;
+    if (status === WorkflowStatus.COMPLETED) status = WorkflowStatus.FAILED;
+  }
   const failed = status !== WorkflowStatus.COMPLETED;
   draft.patchWorkflow({
     status,

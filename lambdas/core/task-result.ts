@@ -7,6 +7,7 @@ import {
   TaskStatus,
   type Workflow,
 } from './model';
+import { oversizedPayload } from './payload-limits';
 import { pollableAt } from './timeouts';
 
 /** What a worker reports (Conductor's TaskResult). */
@@ -74,6 +75,20 @@ export const applyResultToTask = (task: Task | undefined, result: TaskResult, no
   }
   const outputData = { ...task.outputData, ...(result.outputData ?? {}) };
   const workerId = result.workerId ?? task.workerId;
+  const oversized = oversizedPayload('the task output', outputData);
+  if (oversized) {
+    // As Conductor does past its payload threshold: the task fails for good, its output dropped.
+    const failed: Task = {
+      ...task,
+      status: TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+      outputData: {},
+      workerId,
+      reasonForIncompletion: oversized,
+      endTime: now,
+      updateTime: now,
+    };
+    return { kind: 'updated', task: failed, effects: [], needsDecide: true };
+  }
   if (result.status !== TaskStatus.IN_PROGRESS) {
     const ended: Task = {
       ...task,

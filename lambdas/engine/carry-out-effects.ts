@@ -1,8 +1,8 @@
 import { type Effect, isTerminalWorkflow, TaskStatus, type Workflow, WorkflowStatus } from '../core/index';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import { terminateWorkflow } from './decide-workflow';
 import type { EngineDeps } from './deps';
-import { startWorkflow } from './start-workflow';
+import { isPermanentStartFailure, startWorkflow } from './start-workflow';
 import { updateTask } from './update-task';
 
 /**
@@ -37,7 +37,7 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
       try {
         await startWorkflow(deps, effect.request, { workflowId: effect.workflowId });
       } catch (error) {
-        if (!(error instanceof NotFoundError || error instanceof ValidationError)) throw error;
+        if (!isPermanentStartFailure(error)) throw error;
         // The child can never start: the SUB_WORKFLOW task fails with the reason, like a worker failure.
         await updateTask(deps, {
           workflowInstanceId: workflowId,
@@ -48,14 +48,7 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
       }
       return;
     case 'startFailureWorkflow':
-      try {
-        await startWorkflow(deps, effect.request, { workflowId: effect.workflowId });
-      } catch (error) {
-        if (!(error instanceof NotFoundError || error instanceof ValidationError)) throw error;
-        console.warn(
-          JSON.stringify({ message: 'failure workflow not started', workflowId, reason: error.message }),
-        );
-      }
+      // Created by the decide's own commit (decide-workflow.ts), so no crash can lose it.
       return;
     case 'checkChildWorkflow': {
       const child = await deps.store.load(effect.workflowId);

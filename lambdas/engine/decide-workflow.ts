@@ -1,7 +1,15 @@
-import { type DecideResult, decide, type Execution, terminate } from '../core/index';
+import {
+  type DecideResult,
+  decide,
+  type Execution,
+  terminate,
+  type Workflow,
+  type WorkflowDef,
+} from '../core/index';
 import type { Lease, StoredExecution } from '../ports';
 import { carryOutEffects } from './carry-out-effects';
 import type { EngineDeps } from './deps';
+import { isPermanentStartFailure, prepareStart } from './start-workflow';
 
 export const LEASE_MS = 30_000;
 /**
@@ -11,6 +19,11 @@ export const LEASE_MS = 30_000;
  */
 export const MAX_TASK_WRITES_PER_DECIDE = 80;
 const MAX_ATTEMPTS = 4;
+
+export interface DecideOptions {
+  /** Commit attempts before giving up with `retryLater`; the lease is only taken for a next attempt. */
+  maxAttempts?: number;
+}
 
 export type DecideOutcome =
   | { kind: 'decided'; changedTasks: number; effects: number }
@@ -28,8 +41,12 @@ type Decider = (execution: Execution) => DecideResult;
  * next attempt takes the lease first (its epoch fences every later write), so concurrent decides
  * stop wasting work on each other instead of retrying blindly.
  */
-export const decideWorkflow = (deps: EngineDeps, workflowId: string): Promise<DecideOutcome> =>
-  runDecider(deps, workflowId, (execution) => decide(execution, contextOf(deps)));
+export const decideWorkflow = (
+  deps: EngineDeps,
+  workflowId: string,
+  options: DecideOptions = {},
+): Promise<DecideOutcome> =>
+  runDecider(deps, workflowId, (execution) => decide(execution, contextOf(deps)), options);
 
 /** Terminates through the same path as a decide, so it can race a decide safely. */
 export const terminateWorkflow = (
@@ -39,9 +56,14 @@ export const terminateWorkflow = (
 ): Promise<DecideOutcome> =>
   runDecider(deps, workflowId, (execution) => terminate(execution, reason, contextOf(deps)));
 
-const runDecider = async (deps: EngineDeps, workflowId: string, decider: Decider): Promise<DecideOutcome> => {
+const runDecider = async (
+  deps: EngineDeps,
+  workflowId: string,
+  decider: Decider,
+  { maxAttempts = MAX_ATTEMPTS }: DecideOptions = {},
+): Promise<DecideOutcome> => {
   let lease: Lease | undefined;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const stored = await deps.store.load(workflowId);
     if (!stored) return { kind: 'missing' };
     await deps.taskDefs.prefetchFor(stored.workflow, stored.definition);
@@ -56,21 +78,27 @@ const runDecider = async (deps: EngineDeps, workflowId: string, decider: Decider
     const hasWork = result.workflowChanged || result.effects.length > 0;
     // Holding a lease, even an empty commit is needed: it releases the lease for the others.
     if (!hasWork && !lease) return { kind: 'unchanged' };
-    const outcome = await deps.store.commit(commitOf(stored, result, lease));
+    const started = await failureWorkflowsOf(deps, result);
+    const outcome = await deps.store.commit({
+      ...commitOf(stored, result, lease),
+      startedWorkflows: started,
+    });
     if (outcome.kind === 'committed') {
+      for (const { workflow } of started) await deps.decideQueue.requestDecide(workflow.workflowId);
       await carryOutEffects(deps, result.next, result.effects);
       return hasWork
         ? { kind: 'decided', changedTasks: result.changedTasks.length, effects: result.effects.length }
         : { kind: 'unchanged' };
     }
-    if (!lease) {
+    // A lease taken with no attempt left would only keep everyone else waiting until it expires.
+    if (!lease && attempt + 1 < maxAttempts) {
       const taken = await deps.store.acquireLease(workflowId, deps.owner, deps.clock.now(), LEASE_MS);
       if (taken.kind === 'missing') return { kind: 'missing' };
       if (taken.kind === 'busy') return { kind: 'retryLater', reason: 'another decide holds the lease' };
       lease = taken.lease;
     }
   }
-  return { kind: 'retryLater', reason: `commit kept conflicting after ${MAX_ATTEMPTS} attempts` };
+  return { kind: 'retryLater', reason: `commit kept conflicting after ${maxAttempts} attempts` };
 };
 
 const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | undefined) => ({
@@ -84,6 +112,32 @@ const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | 
   })),
   removedTaskIds: result.removedTaskIds,
 });
+
+/**
+ * The failure workflow a failing decide starts, prepared to be created by the same commit: started
+ * after the commit instead, a crash in between would lose it, since nothing revisits an ended
+ * workflow. One that cannot start (unknown name, input too big) is logged and left out, as Conductor
+ * does.
+ */
+const failureWorkflowsOf = async (deps: EngineDeps, result: DecideResult) => {
+  const started: { workflow: Workflow; definition: WorkflowDef }[] = [];
+  for (const effect of result.effects) {
+    if (effect.type !== 'startFailureWorkflow') continue;
+    try {
+      started.push(await prepareStart(deps, effect.request, { workflowId: effect.workflowId }));
+    } catch (error) {
+      if (!isPermanentStartFailure(error)) throw error;
+      console.warn(
+        JSON.stringify({
+          message: 'failure workflow not started',
+          workflowId: result.next.workflowId,
+          reason: error.message,
+        }),
+      );
+    }
+  }
+  return started;
+};
 
 const contextOf = (deps: EngineDeps) => ({
   now: deps.clock.now(),

@@ -19,7 +19,7 @@ export const SYSTEM_TASK_RUNNER = 'baton-system-task-runner';
 const CLAIM_MARGIN_MS = 60_000;
 const MAX_CLAIM_ATTEMPTS = 3;
 
-export type SystemTaskDeps = Pick<EngineDeps, 'store' | 'metadata' | 'decideQueue' | 'clock' | 'ids'> & {
+export type SystemTaskDeps = EngineDeps & {
   http: HttpClient;
   events: EventSink;
 };
@@ -44,7 +44,7 @@ type Outcome = Pick<TaskResult, 'status' | 'outputData' | 'reasonForIncompletion
  * Carries out one HTTP, EVENT or START_WORKFLOW task. The task is first claimed (SCHEDULED →
  * IN_PROGRESS, conditioned on its revision), so a duplicate delivery, even a concurrent one, does
  * not run it twice; the outcome is then recorded with updateTask, the same durable path as a
- * worker's result, which also asks for the decide.
+ * worker's result, which then decides at once (or asks the queue to).
  */
 export const runSystemTask = async (
   deps: SystemTaskDeps,
@@ -54,12 +54,16 @@ export const runSystemTask = async (
   if (claimed.kind !== 'claimed') return claimed;
   const outcome = await carryOut(deps, claimed.task);
   try {
-    await updateTask(deps, {
-      workflowInstanceId: work.workflowId,
-      taskId: work.taskId,
-      workerId: SYSTEM_TASK_RUNNER,
-      ...outcome,
-    });
+    await updateTask(
+      deps,
+      {
+        workflowInstanceId: work.workflowId,
+        taskId: work.taskId,
+        workerId: SYSTEM_TASK_RUNNER,
+        ...outcome,
+      },
+      'now',
+    );
   } catch (error) {
     // The workflow was removed while the task ran: there is nobody left to tell.
     if (error instanceof NotFoundError) return { kind: 'skipped', reason: error.message };

@@ -1,5 +1,12 @@
-import { createWorkflow, type StartWorkflowRequest, validateWorkflowDef } from '../core/index';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import {
+  createWorkflow,
+  type StartWorkflowRequest,
+  validateWorkflowDef,
+  type Workflow,
+  type WorkflowDef,
+} from '../core/index';
+import { oversizedPayload } from '../core/payload-limits';
+import { NotFoundError, PayloadTooLargeError, ValidationError } from '../shared/errors';
 import type { EngineDeps } from './deps';
 
 export interface StartOptions {
@@ -16,6 +23,18 @@ export const startWorkflow = async (
   request: StartWorkflowRequest,
   options: StartOptions = {},
 ): Promise<string> => {
+  const execution = await prepareStart(deps, request, options);
+  const outcome = await deps.store.create(execution);
+  if (outcome === 'created') await deps.decideQueue.requestDecide(execution.workflow.workflowId);
+  return execution.workflow.workflowId;
+};
+
+/** The execution a start request describes, checked, not yet stored; throws what the API reports. */
+export const prepareStart = async (
+  deps: Pick<EngineDeps, 'metadata' | 'clock' | 'ids'>,
+  request: StartWorkflowRequest,
+  options: StartOptions = {},
+): Promise<{ workflow: Workflow; definition: WorkflowDef }> => {
   if (typeof request.name !== 'string' || request.name === '') {
     throw new ValidationError('name: a workflow name is required');
   }
@@ -33,7 +52,13 @@ export const startWorkflow = async (
   const now = deps.clock.now();
   const workflowId = options.workflowId ?? deps.ids.workflowId();
   const workflow = { ...createWorkflow(definition, request, { workflowId, now }), nextDeadline: now };
-  const outcome = await deps.store.create({ workflow, definition });
-  if (outcome === 'created') await deps.decideQueue.requestDecide(workflowId);
-  return workflowId;
+  const oversized =
+    oversizedPayload('the workflow input', workflow.input) ??
+    oversizedPayload("the definition's variables", workflow.variables);
+  if (oversized) throw new PayloadTooLargeError(oversized);
+  return { workflow, definition };
 };
+
+/** A start that failed like this would fail the same way every time it is repeated. */
+export const isPermanentStartFailure = (error: unknown): error is Error =>
+  error instanceof NotFoundError || error instanceof ValidationError || error instanceof PayloadTooLargeError;

@@ -1,17 +1,22 @@
 import { applyResultToTask, type TaskResult, type TaskUpdate } from '../core/index';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { decideNowOrQueue } from './decide-now';
 import type { EngineDeps } from './deps';
+
+/** `queue`: only send the decide request; `now`: decide in this process first (decide-now.ts). */
+export type DecideMode = 'queue' | 'now';
 
 /** A concurrent poll or decide may change the task between read and write; then read again. */
 const MAX_ATTEMPTS = 5;
 
 /**
  * Records a worker's result. The task write itself marks the result as unseen by any decide, so it
- * is durable before the decide request goes out; a lost request only delays it to the reconcile.
+ * is durable before any decide is tried; a lost request only delays it to the reconcile.
  */
 export const updateTask = async (
-  deps: Pick<EngineDeps, 'store' | 'decideQueue' | 'clock'>,
+  deps: EngineDeps,
   result: TaskResult,
+  mode: DecideMode = 'queue',
 ): Promise<TaskUpdate> => {
   if (typeof result.workflowInstanceId !== 'string' || typeof result.taskId !== 'string') {
     throw new ValidationError('workflowInstanceId and taskId are required');
@@ -24,7 +29,10 @@ export const updateTask = async (
     if (update.kind === 'ignored') return update;
     const written = await deps.store.putTask(result.workflowInstanceId, update.task, stored!.revision);
     if (written === 'conflict') continue;
-    if (update.needsDecide) await deps.decideQueue.requestDecide(result.workflowInstanceId);
+    if (update.needsDecide) {
+      if (mode === 'now') await decideNowOrQueue(deps, result.workflowInstanceId);
+      else await deps.decideQueue.requestDecide(result.workflowInstanceId);
+    }
     return update;
   }
   throw new Error(`task ${result.taskId} kept changing under ${MAX_ATTEMPTS} attempts to update it`);

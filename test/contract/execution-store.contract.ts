@@ -321,6 +321,44 @@ export const describeExecutionStoreContract = (
         expect(loaded.taskRevisions).toEqual(new Map([[task.taskId, revisionOf(withExtra, task) + 1]]));
       });
 
+      it('creates the executions a commit starts with it, due at once, and leaves one that exists as it is', async () => {
+        const stored = await start(workerDef('contract_a'), 'wf-commit-starts');
+        const failureDef = workerDef('contract_failure');
+        const fresh = { ...newWorkflow(failureDef, 'wf-commit-starts.failure'), nextDeadline: T0 };
+        const existing = await start(workerDef('contract_a'), 'wf-commit-starts.other');
+        const replacement = {
+          ...newWorkflow(failureDef, 'wf-commit-starts.other'),
+          input: { replaced: true },
+        };
+        const outcome = await store.commit({
+          ...commitOf(stored, { next: stored.workflow, changedTasks: [], removedTaskIds: [] } as never),
+          startedWorkflows: [
+            { workflow: fresh, definition: failureDef },
+            { workflow: replacement, definition: failureDef },
+          ],
+        });
+        expect(outcome).toEqual({ kind: 'committed', version: stored.version + 1 });
+        const created = (await store.load('wf-commit-starts.failure'))!;
+        expect(created.workflow).toEqual(fresh);
+        expect(created.definition).toEqual(failureDef);
+        expect(await store.findOverdue(T0, 0, 10)).toContain('wf-commit-starts.failure');
+        expect((await store.load('wf-commit-starts.other'))!.workflow).toEqual(existing.workflow);
+      });
+
+      it('starts nothing when the commit itself is refused', async () => {
+        const stored = await start(workerDef('contract_a'), 'wf-commit-refused-start');
+        const failureDef = workerDef('contract_failure');
+        const outcome = await store.commit({
+          ...commitOf(stored, { next: stored.workflow, changedTasks: [], removedTaskIds: [] } as never),
+          expectedVersion: stored.version - 1,
+          startedWorkflows: [
+            { workflow: newWorkflow(failureDef, 'wf-commit-refused-start.failure'), definition: failureDef },
+          ],
+        });
+        expect(outcome.kind).toBe('conflict');
+        expect(await store.load('wf-commit-refused-start.failure')).toBeUndefined();
+      });
+
       it('refuses a stale version and writes nothing', async () => {
         const stored = await start(workerDef('contract_a'), 'wf-stale-version');
         const result = decideAt(stored.workflow, stored.definition, T0 + 1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideWorkflow, LEASE_MS, terminateWorkflow } from '../../lambdas/engine/decide-workflow';
 import { startWorkflow } from '../../lambdas/engine/start-workflow';
+import { updateTask } from '../../lambdas/engine/update-task';
 import { makeEngine } from '../support/engine';
 import { loadFixture } from '../support/scenario';
 
@@ -216,5 +217,76 @@ describe('decideWorkflow over the ports', () => {
     expect(await engine.poll('pay')).toEqual([]);
     await engine.drain();
     expect(await engine.poll('pay')).toHaveLength(1);
+  });
+
+  it('starts the failure workflow in the commit that fails the workflow, so a crash right after loses nothing', async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef({
+      name: 'checkout',
+      version: 1,
+      failureWorkflow: 'cleanup',
+      tasks: [{ name: 'charge', taskReferenceName: 'charge' }],
+    });
+    await engine.metadata.putWorkflowDef({
+      name: 'cleanup',
+      version: 1,
+      tasks: [
+        {
+          name: 'refund',
+          taskReferenceName: 'refund',
+          inputParameters: { id: '${workflow.input.workflowId}' },
+        },
+      ],
+    });
+    const workflowId = await startWorkflow(engine.deps, { name: 'checkout', input: {} });
+    await engine.drain();
+    const [charge] = await engine.poll('charge');
+    // Every call after the commit fails, as if the decide died the moment its commit landed.
+    const requestDecide = engine.decideQueue.requestDecide.bind(engine.decideQueue);
+    engine.decideQueue.requestDecide = async () => {
+      throw new Error('crashed after the commit');
+    };
+    await expect(
+      updateTask(
+        engine.deps,
+        {
+          workflowInstanceId: workflowId,
+          taskId: charge!.taskId,
+          status: 'FAILED_WITH_TERMINAL_ERROR',
+          reasonForIncompletion: 'card declined',
+        },
+        'now',
+      ),
+    ).rejects.toThrow('crashed after the commit');
+    engine.decideQueue.requestDecide = requestDecide;
+    expect((await engine.store.load(workflowId))?.workflow.status).toBe('FAILED');
+    const failureId = `${workflowId}.failure`;
+    expect((await engine.store.load(failureId))?.workflow.status).toBe('RUNNING');
+    // Its first decide request was lost too; the reconcile finds it, due since its creation.
+    expect(await engine.store.findOverdue(engine.clock.now() + 30_000, 30_000, 10)).toEqual([failureId]);
+    await decideWorkflow(engine.deps, failureId);
+    const [refund] = await engine.poll('refund');
+    expect(refund?.inputData).toEqual({ id: workflowId });
+  });
+
+  it('fails the workflow all the same when its failure workflow is not registered', async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef({
+      name: 'checkout',
+      version: 1,
+      failureWorkflow: 'never_registered',
+      tasks: [{ name: 'charge', taskReferenceName: 'charge' }],
+    });
+    const workflowId = await startWorkflow(engine.deps, { name: 'checkout', input: {} });
+    await engine.drain();
+    const [charge] = await engine.poll('charge');
+    await updateTask(engine.deps, {
+      workflowInstanceId: workflowId,
+      taskId: charge!.taskId,
+      status: 'FAILED_WITH_TERMINAL_ERROR',
+    });
+    await engine.drain();
+    expect((await engine.store.load(workflowId))?.workflow.status).toBe('FAILED');
+    expect(await engine.store.load(`${workflowId}.failure`)).toBeUndefined();
   });
 });

@@ -48,8 +48,36 @@ const isPollable = (task: Task, taskType: string, now: number): boolean =>
  * conditioned on what it read, commits all-or-nothing, copies in and out so nothing is shared.
  * A contract suite runs against both.
  */
+/**
+ * DynamoDB's indexes are eventually consistent: an item just written may be missing from an index
+ * read for a moment. The simulator plugs a lag in here; by default every write is visible at once.
+ * Keys: the workflow id for the head, `workflowId/taskId` for a task.
+ */
+export interface IndexLag {
+  wrote(key: string): void;
+  visible(key: string): boolean;
+}
+
+export interface InMemoryExecutionStoreOptions {
+  indexLag?: IndexLag;
+  /**
+   * Only for the simulator's known-bug check: commits skip the version and lease-epoch conditions,
+   * as a decider without fencing would, so the simulator can show it catches the lost updates.
+   */
+  unfenced?: boolean;
+}
+
+const taskIndexKey = (workflowId: string, taskId: string) => `${workflowId}/${taskId}`;
+
 export class InMemoryExecutionStore implements ExecutionStore {
   private readonly executions = new Map<string, Record_>();
+  private readonly indexLag?: IndexLag;
+  private readonly unfenced: boolean;
+
+  constructor({ indexLag, unfenced = false }: InMemoryExecutionStoreOptions = {}) {
+    this.indexLag = indexLag;
+    this.unfenced = unfenced;
+  }
 
   async create({ workflow, definition }: { workflow: Workflow; definition: WorkflowDef }) {
     if (this.executions.has(workflow.workflowId)) return 'exists' as const;
@@ -61,6 +89,8 @@ export class InMemoryExecutionStore implements ExecutionStore {
       epoch: 0,
       tasks: new Map(tasks.map((task) => [task.taskId, { task, revision: 1 }])),
     });
+    this.indexLag?.wrote(workflow.workflowId);
+    for (const task of tasks) this.indexLag?.wrote(taskIndexKey(workflow.workflowId, task.taskId));
     return 'created' as const;
   }
 
@@ -88,6 +118,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const stored = record?.tasks.get(task.taskId);
     if (!record || !stored || stored.revision !== expectedRevision) return 'conflict' as const;
     record.tasks.set(task.taskId, { task: copy(task), revision: expectedRevision + 1 });
+    this.indexLag?.wrote(taskIndexKey(workflowId, task.taskId));
     return 'written' as const;
   }
 
@@ -115,28 +146,40 @@ export class InMemoryExecutionStore implements ExecutionStore {
           `100 actions, less the workflow head and body); this one writes ${writes}`,
       );
     }
+    const actions = 2 + writes + 3 * (commit.startedWorkflows?.length ?? 0);
+    if (actions > 100) {
+      throw new Error(
+        `a transaction may hold at most 100 actions (DynamoDB TransactWriteItems); this one needs ${actions}`,
+      );
+    }
     const record = this.executions.get(commit.workflowId);
     if (!record) return { kind: 'conflict', reason: 'workflow not found' };
-    if (record.version !== commit.expectedVersion) {
+    if (record.version !== commit.expectedVersion && !this.unfenced) {
       return { kind: 'conflict', reason: `version ${record.version}, expected ${commit.expectedVersion}` };
     }
-    if (commit.lease && (record.lease?.owner !== commit.lease.owner || record.epoch !== commit.lease.epoch)) {
-      return { kind: 'conflict', reason: `lease epoch ${record.epoch}, expected ${commit.lease.epoch}` };
+    const { lease } = commit;
+    if (lease && (record.lease?.owner !== lease.owner || record.epoch !== lease.epoch) && !this.unfenced) {
+      return { kind: 'conflict', reason: `lease epoch ${record.epoch}, expected ${lease.epoch}` };
     }
     for (const { task, expectedRevision } of commit.tasks) {
       const stored = record.tasks.get(task.taskId);
-      if (expectedRevision === undefined ? stored : stored?.revision !== expectedRevision) {
+      const stale = expectedRevision === undefined ? stored : stored?.revision !== expectedRevision;
+      if (stale && !this.unfenced) {
         return { kind: 'conflict', reason: `task ${task.taskId} changed` };
       }
     }
-    for (const { task, expectedRevision } of commit.tasks) {
-      record.tasks.set(task.taskId, { task: copy(task), revision: (expectedRevision ?? 0) + 1 });
+    for (const { task } of commit.tasks) {
+      const revision = (record.tasks.get(task.taskId)?.revision ?? 0) + 1;
+      record.tasks.set(task.taskId, { task: copy(task), revision });
+      this.indexLag?.wrote(taskIndexKey(commit.workflowId, task.taskId));
     }
     for (const id of commit.removedTaskIds) record.tasks.delete(id);
+    for (const started of commit.startedWorkflows ?? []) await this.create(started);
     const { tasks: _tasks, ...head } = copy(commit.workflow);
     record.workflow = head;
     record.version += 1;
     if (commit.lease) record.lease = undefined;
+    this.indexLag?.wrote(commit.workflowId);
     return { kind: 'committed', version: record.version };
   }
 
@@ -144,13 +187,14 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const due = [...this.executions.values()]
       .filter((record) => !isTerminalWorkflow(record.workflow.status))
       .flatMap((record) => [...record.tasks.values()])
-      .filter(({ task }) => isPollable(task, taskType, now))
+      .filter(({ task }) => isPollable(task, taskType, now) && this.indexed(task))
       .sort((a, b) => pollableAt(a.task) - pollableAt(b.task) || a.task.seq - b.task.seq)
       .slice(0, count);
     return due.map((stored) => {
       const polled = markPolled(stored.task, workerId, now)!;
       const record = this.executions.get(polled.workflowInstanceId)!;
       record.tasks.set(polled.taskId, { task: polled, revision: stored.revision + 1 });
+      this.indexLag?.wrote(taskIndexKey(polled.workflowInstanceId, polled.taskId));
       return copy(polled);
     });
   }
@@ -162,12 +206,18 @@ export class InMemoryExecutionStore implements ExecutionStore {
       if (record.workflow.status !== 'RUNNING') continue;
       const deadline = record.workflow.nextDeadline;
       const unseen = [...record.tasks.values()].some(({ task }) => {
+        if (!this.indexed(task)) return false;
         const due =
           isTerminalTask(task.status) && !task.executed ? task.updateTime : responseDeadlineOf(task);
         return due !== undefined && due + graceMs <= now;
       });
-      if (unseen || (deadline > 0 && deadline <= now)) overdue.push(workflowId);
+      const headDue = deadline > 0 && deadline <= now && (this.indexLag?.visible(workflowId) ?? true);
+      if (unseen || headDue) overdue.push(workflowId);
     }
     return overdue;
+  }
+
+  private indexed(task: Task): boolean {
+    return this.indexLag?.visible(taskIndexKey(task.workflowInstanceId, task.taskId)) ?? true;
   }
 }

@@ -291,11 +291,12 @@ describe('the incident: a JOIN’s last branch completes while another decider h
    * The two cases above never reach the lock-miss path: a decide that holds no lease commits on
    * the version alone, so the other decider's lease does not stop it. Here the incident's own
    * mechanism is forced: a's decide and b's decide race (their store calls are held back so that
-   * b's loads before a's commits and commits after it), so b's commit conflicts, b's decide goes for
-   * the lease, finds the other decider holding it, and hands its request back to the queue. That
-   * request must not be lost: `after` must still come, through the queue, with the reconcile off.
+   * b's loads before a's commits and commits after it), so b's commit conflicts while the other
+   * decider holds the lease. b's update decides inline with one attempt and no lease, so the lost
+   * race sends its request to the queue. That request must not be lost: `after` must still come,
+   * through the queue, with the reconcile off.
    */
-  it('does not lose a decide that loses its commit race and then finds the lease taken', async () => {
+  it('does not lose a decide that loses its commit race while another decider holds the lease', async () => {
     const { api, runtime } = baton;
     const { store } = runtime.deps;
     const reconcile = watchReconcile();
@@ -345,11 +346,13 @@ describe('the incident: a JOIN’s last branch completes while another decider h
 
       const held = await store.acquireLease(workflowId, OTHER_DECIDER, Date.now(), SHORT_LEASE_MS);
       expect(held.kind).toBe('acquired');
-      await api.complete(a.task, 'incident-worker', { branch: 'a' });
+      // a's update decides inline, and its commit waits for b's decide to load: not awaited here.
+      const aAcknowledged = api.complete(a.task, 'incident-worker', { branch: 'a' });
       await aDecideLoaded.wait(5_000);
       expect(aDecideLoaded.done, "a's decide loaded the workflow").toBe(true);
       await api.complete(b.task, 'incident-worker', { branch: 'b' });
       const ackAt = Date.now();
+      await aAcknowledged;
 
       const bound = PROMPT_MS;
       const after = await pollUntil(api, 'incident_after', workflowId, ackAt + bound + LOOK_PAST_MS);

@@ -1,11 +1,13 @@
 import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { WorkflowDef } from '../../core/model';
+import type { Workflow, WorkflowDef } from '../../core/model';
 import type { DecideCommit } from '../../ports';
 import type { Item } from './attribute-values';
 import { type ItemShape, itemWriteUnits, shapeOf } from './capacity';
 import {
   bodyItem,
   bodyOf,
+  definitionItem,
+  headItem,
   headReconcileAttributes,
   headStateAttributes,
   keyOf,
@@ -37,6 +39,8 @@ export interface TransactionAction {
   estimatedWriteUnits: number;
   /** The item's shape after the write (null: deleted), to remember once the transaction succeeded. */
   after?: { key: Item; shape: ItemShape | null };
+  /** Set on the head put of an execution the commit starts: its failure means "already exists". */
+  startsWorkflow?: string;
 }
 
 export interface CommitPlan {
@@ -179,7 +183,55 @@ export const planCommit = (commit: DecideCommit, context: CommitContext): Commit
       after: { key, shape: after },
     });
   }
+  for (const started of commit.startedWorkflows ?? []) actions.push(...startActions(started, context));
   return { actions, body: writeBody ? body : undefined };
+};
+
+/** A new execution's head (only if absent), body and definition; it has no tasks before its first decide. */
+const startActions = (
+  { workflow, definition }: { workflow: Workflow; definition: WorkflowDef },
+  context: CommitContext,
+): TransactionAction[] => {
+  const id = workflow.workflowId;
+  return [headItem(workflow, 0, 0), bodyItem(id, bodyOf(workflow)), definitionItem(id, definition)].map(
+    (item, index) => {
+      const shape = shapeOf(item);
+      return {
+        target: `the new execution ${id}`,
+        action: {
+          Put: {
+            TableName: '',
+            Item: item,
+            ConditionExpression: index === 0 ? 'attribute_not_exists(pk)' : undefined,
+          },
+        },
+        explain: () => `execution ${id} already exists`,
+        estimatedWriteUnits: itemWriteUnits(context.shapeOf(item), shape, true),
+        after: { key: { pk: item.pk!, sk: item.sk! }, shape },
+        startsWorkflow: index === 0 ? id : undefined,
+      };
+    },
+  );
+};
+
+/**
+ * The executions whose "start only if absent" condition alone canceled a transaction: they exist
+ * already, so the same commit without them is the one to make. Undefined when anything else failed.
+ */
+export const alreadyStarted = (
+  reasons: CancellationReason[] | undefined,
+  actions: TransactionAction[],
+): Set<string> | undefined => {
+  const failed = (reasons ?? [])
+    .map((reason, index) => ({ reason, action: actions[index] }))
+    .filter(({ reason }) => reason.Code && reason.Code !== 'None');
+  if (failed.length === 0) return undefined;
+  const ids = new Set<string>();
+  for (const { reason, action } of failed) {
+    if (reason.Code !== 'ConditionalCheckFailed' || !action?.startsWorkflow) return undefined;
+    ids.add(action.startsWorkflow);
+  }
+  return ids;
 };
 
 /** Fills in the table name (left out above to keep the plan independent of the store). */

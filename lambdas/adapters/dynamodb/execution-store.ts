@@ -13,6 +13,7 @@ import { type Item, itemSize } from './attribute-values';
 import { CapacityMeter, type ItemShape, itemWriteUnits, readUnitsFor, shapeOf } from './capacity';
 import { claimTasks } from './claim-tasks';
 import {
+  alreadyStarted,
   judgeCancellation,
   MAX_TASK_WRITES_PER_COMMIT,
   MAX_TRANSACTION_ACTIONS,
@@ -305,6 +306,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       shapeOf: (key) => knownShape(this.context, key),
     });
     assertTaskWrites(commit.tasks.length + commit.removedTaskIds.length);
+    assertActionCount(plan.actions.length);
     try {
       const result = await this.context.client.send(
         new TransactWriteItemsCommand({
@@ -320,6 +322,18 @@ export class DynamoExecutionStore implements ExecutionStore {
     } catch (error) {
       if (errorName(error) !== 'TransactionCanceledException') throw error;
       const reasons = (error as { CancellationReasons?: [] }).CancellationReasons;
+      const existing = alreadyStarted(reasons, plan.actions);
+      if (existing) {
+        this.usage.record('commit', {
+          kind: 'write',
+          estimatedWriteUnits: plan.actions.length,
+          conditionFailed: true,
+        });
+        const startedWorkflows = commit.startedWorkflows?.filter(
+          ({ workflow }) => !existing.has(workflow.workflowId),
+        );
+        return this.commit({ ...commit, startedWorkflows });
+      }
       const verdict = judgeCancellation(reasons, plan.actions);
       // Assumed: a canceled transaction is billed for its prepare phase, one unit per action.
       this.usage.record('commit', {

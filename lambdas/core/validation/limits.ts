@@ -5,6 +5,13 @@ export const MAX_NESTING_DEPTH = 32;
 /** The largest definition accepted, measured as UTF-8 bytes of its JSON encoding. */
 export const MAX_DEFINITION_BYTES = 256 * 1024;
 
+/**
+ * The largest single step, nested task lists left out, as UTF-8 bytes of its JSON: a task item
+ * keeps its step beside an input and an output (MAX_PAYLOAD_BYTES each, payload-limits.ts), and the
+ * three must fit in one 400 KB DynamoDB item.
+ */
+export const MAX_STEP_BYTES = 64 * 1024;
+
 /** Past this the size count stops: the exact figure no longer matters, and a cyclic object never ends. */
 export const SIZE_COUNT_CAP = 16 * MAX_DEFINITION_BYTES;
 /**

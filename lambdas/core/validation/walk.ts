@@ -7,6 +7,8 @@
 import { TaskType, TimeoutPolicy } from '../model';
 import { field, stringList } from './fields';
 import { checkForkJoinPairs } from './fork-join-pairs';
+import { jsonByteLength } from './json-size';
+import { MAX_STEP_BYTES } from './limits';
 import {
   BOOLEAN,
   isObject,
@@ -106,7 +108,22 @@ const walkTask = (task: unknown, path: string, position: Position): Walked => {
     );
     return { type, ref, inner: [] };
   }
+  checkStepSize(run, task, path);
   return { type, ref, inner: TASK_CHECKS[type as TaskType](task, path, position, WALKER) };
+};
+
+/** A step's own size, the task lists it contains left out: those are measured step by step. */
+const checkStepSize = (run: Run, task: Obj, path: string): void => {
+  const { forkTasks, decisionCases, defaultCase, loopOver, ...own } = task;
+  const size = jsonByteLength(own, MAX_STEP_BYTES);
+  if (size <= MAX_STEP_BYTES) return;
+  report(
+    run,
+    path,
+    `this task is more than ${MAX_STEP_BYTES / 1024} KiB as JSON (not counting the tasks nested in it), ` +
+      'the most one step may be: a running task is stored with its step in one DynamoDB item; ' +
+      'move large constants into the workflow input, or register an inline sub-workflow by name',
+  );
 };
 
 /** Checks taskReferenceName and records it: references must be unique across the whole definition. */

@@ -1126,7 +1126,7 @@ describe('limits', () => {
 
   it('reports a definition over the size limit with its exact UTF-8 JSON size, and its other problems too', () => {
     const text = 'é€😀"\\\n\u0001\ud800 plain '.repeat(20_000);
-    const definition = workflow([simple('a', { inputParameters: { text } }), simple('a')]);
+    const definition = workflow([simple('a'), simple('a')], { description: text });
     const size = Buffer.byteLength(JSON.stringify(definition), 'utf8');
     expect(size).toBeGreaterThan(300 * 1024);
     expect(validateWorkflowDef(definition)).toEqual([
@@ -1170,13 +1170,12 @@ describe('limits', () => {
   });
 
   it('accepts a definition of exactly the size limit and refuses one a byte larger', () => {
-    const definition = workflow([simple('a', { inputParameters: { text: '' } })]);
+    // Padded at the workflow level: a single step has a smaller limit of its own.
+    const definition = workflow([simple('a')], { description: '' });
     const padding = MAX_DEFINITION_BYTES - Buffer.byteLength(JSON.stringify(definition), 'utf8');
-    (definition.tasks as Array<{ inputParameters: { text: string } }>)[0]!.inputParameters.text = 'x'.repeat(
-      padding,
-    );
+    definition.description = 'x'.repeat(padding);
     expect(validateWorkflowDef(definition)).toEqual([]);
-    (definition.tasks as Array<{ inputParameters: { text: string } }>)[0]!.inputParameters.text += 'x';
+    definition.description += 'x';
     expect(validateWorkflowDef(definition)).toEqual(
       one(
         '$',
