@@ -5,17 +5,35 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { definitionsTableDefinition } from '../lambdas/adapters/dynamodb/definitions-store';
 import { executionTableDefinition } from '../lambdas/adapters/dynamodb/execution-table';
+import { authTableDefinition } from '../lambdas/auth/dynamo-application-key-store';
 import { ENV } from '../lambdas/shared/config';
 
-export type FunctionId = 'api' | 'decide' | 'systemTask' | 'reconcile' | 'timer';
+export type FunctionId = 'api' | 'decide' | 'systemTask' | 'reconcile' | 'timer' | 'authorizer';
 export type QueueId = 'decide' | 'systemTask';
-export type TableId = 'state' | 'definitions';
+export type TableId = 'state' | 'definitions' | 'auth';
+
+/**
+ * What a function may touch. The stack turns it into IAM grants scoped to the installation's own
+ * resources; anything not named here is denied.
+ */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableId, 'read' | 'readWrite'>>;
+  /** Queues it sends to; receiving from its own event source comes with the event source mapping. */
+  sendsTo?: QueueId[];
+  /** Creates one-time schedules in the timer group, handing them the scheduler role. */
+  setsTimers?: boolean;
+  /** Sends EVENT tasks' `sqs:` messages to the queues the installation allows. */
+  publishesEvents?: boolean;
+  /** Reads the token-signing secret (token auth only). */
+  readsTokenSecret?: boolean;
+}
 
 export interface FunctionResource {
   /** Source file whose `handler` export is the Lambda entry point. */
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
+  access?: FunctionAccess;
 }
 
 export interface QueueResource {
@@ -40,16 +58,69 @@ export interface BatonResources {
   functions: Record<FunctionId, FunctionResource>;
   schedules: { reconcile: ScheduleResource };
   scheduleGroup: string;
+  /** Per table, the attribute holding the epoch second after which DynamoDB may delete the item. */
+  timeToLive: Partial<Record<TableId, string>>;
   /** Which ENV variable carries which resource's name or address. */
-  environment: { tables: Record<TableId, string>; queueUrls: Record<QueueId, string> };
+  environment: {
+    tables: Record<TableId, string>;
+    queueUrls: Record<QueueId, string>;
+    /** Days a finished execution is kept: the store stamps `expiresAt` from it. */
+    finishedRetentionDays: string;
+  };
 }
 
+/**
+ * The attribute DynamoDB's TTL reads on the state table: a finished execution's items carry the
+ * epoch second after which they may be deleted; running ones carry none and are never expired.
+ */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
+
+/** The API, the decider and the system-task runner all decide in place, so all three carry out effects. */
+const DECIDER_ACCESS: FunctionAccess = {
+  tables: { state: 'readWrite', definitions: 'read' },
+  sendsTo: ['decide', 'systemTask'],
+  setsTimers: true,
+};
+
 const FUNCTIONS: Record<FunctionId, FunctionResource> = {
-  api: { entry: 'lambdas/handlers/api.ts', timeoutSeconds: 29, memoryMb: 512 },
-  decide: { entry: 'lambdas/handlers/decide.ts', timeoutSeconds: 30, memoryMb: 512 },
-  systemTask: { entry: 'lambdas/handlers/system-task.ts', timeoutSeconds: 60, memoryMb: 256 },
-  reconcile: { entry: 'lambdas/handlers/reconcile.ts', timeoutSeconds: 60, memoryMb: 256 },
-  timer: { entry: 'lambdas/handlers/timer.ts', timeoutSeconds: 10, memoryMb: 128 },
+  api: {
+    entry: 'lambdas/entry/api.ts',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    // It also serves the token exchange: it looks keys up and signs tokens.
+    access: {
+      ...DECIDER_ACCESS,
+      tables: { ...DECIDER_ACCESS.tables, definitions: 'readWrite', auth: 'read' },
+      readsTokenSecret: true,
+    },
+  },
+  decide: { entry: 'lambdas/entry/decide.ts', timeoutSeconds: 30, memoryMb: 512, access: DECIDER_ACCESS },
+  systemTask: {
+    entry: 'lambdas/entry/system-task.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { ...DECIDER_ACCESS, publishesEvents: true },
+  },
+  // Retiring a stale marker is a conditional write, hence readWrite.
+  reconcile: {
+    entry: 'lambdas/entry/reconcile.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { tables: { state: 'readWrite' }, sendsTo: ['decide'] },
+  },
+  timer: {
+    entry: 'lambdas/entry/timer.ts',
+    timeoutSeconds: 10,
+    memoryMb: 128,
+    access: { sendsTo: ['decide'] },
+  },
+  // Checks a token's signature and expiry only, so it stays small and fast.
+  authorizer: {
+    entry: 'lambdas/entry/authorizer.ts',
+    timeoutSeconds: 5,
+    memoryMb: 128,
+    access: { readsTokenSecret: true },
+  },
 };
 
 const QUEUES: Record<QueueId, QueueResource> = {
@@ -74,6 +145,7 @@ export const batonResources = (prefix = 'baton'): BatonResources => ({
   tables: {
     state: executionTableDefinition(`${prefix}-state`),
     definitions: definitionsTableDefinition(`${prefix}-definitions`),
+    auth: authTableDefinition(`${prefix}-auth`),
   },
   queues: {
     decide: { ...QUEUES.decide, name: `${prefix}-decide`, deadLetterName: `${prefix}-decide-dlq` },
@@ -86,8 +158,10 @@ export const batonResources = (prefix = 'baton'): BatonResources => ({
   functions: FUNCTIONS,
   schedules: { reconcile: { expression: 'rate(1 minute)', target: 'reconcile' } },
   scheduleGroup: `${prefix}-timers`,
+  timeToLive: { state: EXPIRES_AT_ATTRIBUTE },
   environment: {
-    tables: { state: ENV.STATE_TABLE, definitions: ENV.DEFINITIONS_TABLE },
+    tables: { state: ENV.STATE_TABLE, definitions: ENV.DEFINITIONS_TABLE, auth: ENV.AUTH_TABLE },
     queueUrls: { decide: ENV.DECIDE_QUEUE_URL, systemTask: ENV.SYSTEM_TASK_QUEUE_URL },
+    finishedRetentionDays: 'BATON_FINISHED_RETENTION_DAYS',
   },
 });

@@ -1,9 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerResult,
+} from '../../lambdas/handlers/authorizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from '../../lambdas/shared/api-gateway';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+export interface LocalAuthorizer {
+  authorize: (event: APIGatewayRequestAuthorizerEventV2) => Promise<APIGatewaySimpleAuthorizerResult>;
+  /** The header API Gateway requires before it calls the authorizer (its identity source). */
+  identityHeader: string;
+  /** Routes served without the authorizer, as `METHOD /path`. */
+  openRoutes: readonly string[];
+}
+
+const gatewayAnswer = (statusCode: number, message: string): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message }),
+});
+
+/**
+ * Plays API Gateway's Lambda authorizer step in front of the handler, with its answers: a request
+ * without the identity header is refused with 401 and the authorizer is not called; one the
+ * authorizer refuses gets 403.
+ */
+export const behindAuthorizer =
+  (handler: ApiHandler, authorizer: LocalAuthorizer): ApiHandler =>
+  async (event) => {
+    const route = `${event.requestContext.http.method.toUpperCase()} ${event.rawPath}`;
+    if (authorizer.openRoutes.includes(route)) return handler(event);
+    const identity = event.headers?.[authorizer.identityHeader];
+    if (!identity) return gatewayAnswer(401, 'Unauthorized');
+    const decision = await authorizer.authorize({
+      version: '2.0',
+      type: 'REQUEST',
+      routeKey: route,
+      rawPath: event.rawPath,
+      headers: event.headers,
+      identitySource: [identity],
+    });
+    return decision.isAuthorized ? handler(event) : gatewayAnswer(403, 'Forbidden');
+  };
 
 /** Requests larger than API Gateway accepts (10 MB) are cut off here as they would be there. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

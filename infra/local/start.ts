@@ -4,14 +4,22 @@
  * AWS_ENDPOINT_URL=http://localhost:4566) it uses that. It creates the tables and queues from
  * infra/resources.ts, serves the Conductor API on http://localhost:8080 (PORT overrides), plays
  * the queue event sources, fires timers and runs the minute reconcile. Ctrl-C stops everything.
+ * Auth is off unless BATON_AUTH=token or `--auth` is given: then every route but POST /api/token
+ * needs a token, checked by the same authorizer as deployed.
  */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type ApiDepsWithTokens, TOKEN_ROUTE } from '../../lambdas/api/token-routes';
+import { createTokenExchange } from '../../lambdas/auth/wiring';
 import { createApiHandler } from '../../lambdas/handlers/api';
+import { createAuthorizerHandler, TOKEN_HEADER } from '../../lambdas/handlers/authorizer';
 import { createDecideHandler } from '../../lambdas/handlers/decide';
 import { createReconcileHandler } from '../../lambdas/handlers/reconcile';
 import { createSystemTaskHandler } from '../../lambdas/handlers/system-task';
-import { createAwsClients, createRuntimeDeps } from '../../lambdas/shared/wiring';
+import { ENV } from '../../lambdas/shared/config';
+import { createAwsClients, createRuntimeDeps, type RuntimeDeps } from '../../lambdas/shared/wiring';
 import { batonResources } from '../resources';
-import { startApiServer } from './api-server';
+import { type ApiHandler, behindAuthorizer, startApiServer } from './api-server';
 import { startLocalScheduler } from './local-scheduler';
 import { startMoto } from './moto-server';
 import { localConfig, provision } from './provision';
@@ -24,7 +32,31 @@ export interface LocalRuntimeOptions {
   prefix?: string;
   reconcileEveryMs?: number;
   log?: (line: string) => void;
+  /** `token`: the API answers only requests carrying a token from POST /api/token. */
+  auth?: 'none' | 'token';
+  /** Signs tokens when auth is on; a random one per run when not given. */
+  tokenSecret?: string;
 }
+
+/**
+ * The API as API Gateway would serve it with token auth: the token exchange on, the authorizer in
+ * front of every other route. Keys live in the auth table on the emulator.
+ */
+const withTokenAuth = (
+  deps: RuntimeDeps,
+  dynamodb: DynamoDBClient,
+  authTable: string,
+  tokenSecret: string,
+) => {
+  const tokenExchange = createTokenExchange({ authTable, tokenSecret }, dynamodb, { clock: deps.clock })!;
+  const apiDeps: ApiDepsWithTokens = { ...deps, tokenExchange };
+  const handler = behindAuthorizer(createApiHandler(apiDeps), {
+    authorize: createAuthorizerHandler({ signingSecret: tokenExchange.signingSecret, clock: deps.clock }),
+    identityHeader: TOKEN_HEADER,
+    openRoutes: [`${TOKEN_ROUTE.method} ${TOKEN_ROUTE.path}`],
+  });
+  return { handler, tokenExchange };
+};
 
 export const startLocalRuntime = async ({
   port = 8080,
@@ -32,6 +64,8 @@ export const startLocalRuntime = async ({
   prefix = 'baton',
   reconcileEveryMs,
   log = (line) => console.log(line),
+  auth = 'none',
+  tokenSecret = randomBytes(32).toString('base64url'),
 }: LocalRuntimeOptions = {}) => {
   // The emulator accepts any credentials; the SDK only insists that some exist.
   process.env.AWS_REGION ??= 'us-east-1';
@@ -74,13 +108,27 @@ export const startLocalRuntime = async ({
     reconcileEveryMs,
     onError,
   });
-  const api = await startApiServer(createApiHandler(deps), port);
+  const authTable = resources.tables.auth.TableName!;
+  const tokenAuth =
+    auth === 'token' ? withTokenAuth(deps, clients.dynamodb, authTable, tokenSecret) : undefined;
+  const handler: ApiHandler = tokenAuth?.handler ?? createApiHandler(deps);
+  const api = await startApiServer(handler, port);
   log(`Baton's Conductor API is listening on ${api.url}/api`);
+  if (tokenAuth) {
+    log('Token auth is on: every route but POST /api/token needs an X-Authorization token.');
+    log('Create an application key (its secret is printed once):');
+    log(
+      `  ${ENV.AWS_ENDPOINT_URL}=${emulator} ${ENV.AUTH_TABLE}=${authTable} npm run keys -- create --name local`,
+    );
+    log('and give it to the SDK as CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET.');
+  }
 
   return {
     url: api.url,
     deps,
     config,
+    /** The token exchange (key store, signing secret) when auth is on. */
+    tokenExchange: tokenAuth?.tokenExchange,
     stop: async () => {
       scheduler.stop();
       await api.close();
@@ -90,10 +138,25 @@ export const startLocalRuntime = async ({
   };
 };
 
+/** The auth mode `npm start` was asked for, by BATON_AUTH or the `--auth` flag. */
+const authModeOf = async (mode: string | undefined, args: string[]): Promise<'none' | 'token'> => {
+  if (args.includes('--auth') || mode === 'token') return 'token';
+  if (!mode || mode === 'none') return 'none';
+  throw new Error(`${ENV.AUTH_MODE} must be token or none, got ${JSON.stringify(mode)}`);
+};
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
-  startLocalRuntime({ port, endpoint: process.env.AWS_ENDPOINT_URL || undefined })
+  authModeOf(process.env[ENV.AUTH_MODE], process.argv.slice(2))
+    .then((auth) =>
+      startLocalRuntime({
+        port,
+        endpoint: process.env.AWS_ENDPOINT_URL || undefined,
+        auth,
+        tokenSecret: process.env[ENV.TOKEN_SECRET] || undefined,
+      }),
+    )
     .then((runtime) => {
       const stop = () => {
         console.log('stopping…');

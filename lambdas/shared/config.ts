@@ -11,6 +11,14 @@ export const ENV = {
   SCHEDULE_GROUP: 'BATON_SCHEDULE_GROUP',
   SCHEDULER_ROLE_ARN: 'BATON_SCHEDULER_ROLE_ARN',
   AWS_ENDPOINT_URL: 'AWS_ENDPOINT_URL',
+  /** Application keys for the token exchange; only the api function and the keys command read it. */
+  AUTH_TABLE: 'BATON_AUTH_TABLE',
+  /** The Secrets Manager secret whose value signs tokens (deployed). */
+  TOKEN_SECRET_ARN: 'BATON_TOKEN_SECRET_ARN',
+  /** The token signing secret itself, for the local runtime and tests. */
+  TOKEN_SECRET: 'BATON_TOKEN_SECRET',
+  /** The local runtime's auth mode: `token` puts the authorizer in front of the API; unset or `none`, no auth. */
+  AUTH_MODE: 'BATON_AUTH',
 } as const;
 
 export interface Config {
@@ -45,3 +53,22 @@ export const readConfig = (env: Record<string, string | undefined>): Readonly<Co
     endpoint: env[ENV.AWS_ENDPOINT_URL] || undefined,
   });
 };
+
+/**
+ * What the token exchange, the authorizer and the keys command read. Every field is optional: an
+ * installation may run without token auth, and the authorizer needs only the signing secret.
+ */
+export interface AuthConfig {
+  authTable?: string;
+  tokenSecretArn?: string;
+  tokenSecret?: string;
+  endpoint?: string;
+}
+
+export const readAuthConfig = (env: Record<string, string | undefined>): Readonly<AuthConfig> =>
+  Object.freeze({
+    authTable: env[ENV.AUTH_TABLE] || undefined,
+    tokenSecretArn: env[ENV.TOKEN_SECRET_ARN] || undefined,
+    tokenSecret: env[ENV.TOKEN_SECRET] || undefined,
+    endpoint: env[ENV.AWS_ENDPOINT_URL] || undefined,
+  });

@@ -108,6 +108,23 @@ export class InMemoryExecutionStore implements ExecutionStore {
     });
   }
 
+  /** The stored execution as it is now, without a copy: for the simulator's invariant checks only. */
+  peek(workflowId: string): { workflow: Workflow; definition: WorkflowDef; version: number } | undefined {
+    const record = this.executions.get(workflowId);
+    if (!record) return undefined;
+    const tasks = [...record.tasks.values()].map(({ task }) => task).sort((a, b) => a.seq - b.seq);
+    return {
+      workflow: { ...record.workflow, tasks } as Workflow,
+      definition: record.definition,
+      version: record.version,
+    };
+  }
+
+  /** Every execution's id, for the simulator. */
+  workflowIds(): string[] {
+    return [...this.executions.keys()];
+  }
+
   async getTask(workflowId: string, taskId: string) {
     const stored = this.executions.get(workflowId)?.tasks.get(taskId);
     return stored ? copy(stored) : undefined;
