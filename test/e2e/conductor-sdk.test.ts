@@ -7,6 +7,7 @@ import {
 } from '@io-orkes/conductor-javascript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime } from '../../infra/local/start';
+import { externalEndpoint } from '../support/aws-endpoint';
 import { loadFixture } from '../support/scenario';
 
 type Runtime = Awaited<ReturnType<typeof startLocalRuntime>>;
@@ -23,6 +24,7 @@ describe('the Conductor JavaScript SDK against the local runtime', () => {
     // The reconcile is switched off (an hour apart): the normal path alone must finish the workflow.
     runtime = await startLocalRuntime({
       port: 0,
+      endpoint: externalEndpoint(),
       prefix: `e2e-${process.pid}`,
       reconcileEveryMs: 3_600_000,
       log: () => {},

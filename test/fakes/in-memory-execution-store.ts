@@ -25,7 +25,14 @@ interface Record_ {
   epoch: number;
   lease?: Lease;
   tasks: Map<string, { task: Task; revision: number }>;
+  /** Ids of the SCHEDULED worker tasks: what a poll looks through, as the pollable index is. */
+  pollable: Set<string>;
 }
+
+const track = (record: Record_, task: Task): void => {
+  if (task.status === TaskStatus.SCHEDULED && runnerOf(task) === 'worker') record.pollable.add(task.taskId);
+  else record.pollable.delete(task.taskId);
+};
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -88,7 +95,9 @@ export class InMemoryExecutionStore implements ExecutionStore {
       version: 0,
       epoch: 0,
       tasks: new Map(tasks.map((task) => [task.taskId, { task, revision: 1 }])),
+      pollable: new Set(),
     });
+    for (const task of tasks) track(this.executions.get(workflow.workflowId)!, task);
     this.indexLag?.wrote(workflow.workflowId);
     for (const task of tasks) this.indexLag?.wrote(taskIndexKey(workflow.workflowId, task.taskId));
     return 'created' as const;
@@ -98,14 +107,17 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const record = this.executions.get(workflowId);
     if (!record) return undefined;
     const tasks = [...record.tasks.values()].map(({ task }) => task).sort((a, b) => a.seq - b.seq);
-    return copy({
-      workflow: { ...record.workflow, tasks },
+    return {
+      ...copy({
+        workflow: { ...record.workflow, tasks },
+        version: record.version,
+        epoch: record.epoch,
+        lease: record.lease,
+        taskRevisions: new Map([...record.tasks].map(([id, { revision }]) => [id, revision])),
+      }),
+      // Never changed after create, and the DynamoDB store also hands out one remembered object.
       definition: record.definition,
-      version: record.version,
-      epoch: record.epoch,
-      lease: record.lease,
-      taskRevisions: new Map([...record.tasks].map(([id, { revision }]) => [id, revision])),
-    });
+    };
   }
 
   /** The stored execution as it is now, without a copy: for the simulator's invariant checks only. */
@@ -135,6 +147,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
     const stored = record?.tasks.get(task.taskId);
     if (!record || !stored || stored.revision !== expectedRevision) return 'conflict' as const;
     record.tasks.set(task.taskId, { task: copy(task), revision: expectedRevision + 1 });
+    track(record, task);
     this.indexLag?.wrote(taskIndexKey(workflowId, task.taskId));
     return 'written' as const;
   }
@@ -188,9 +201,13 @@ export class InMemoryExecutionStore implements ExecutionStore {
     for (const { task } of commit.tasks) {
       const revision = (record.tasks.get(task.taskId)?.revision ?? 0) + 1;
       record.tasks.set(task.taskId, { task: copy(task), revision });
+      track(record, task);
       this.indexLag?.wrote(taskIndexKey(commit.workflowId, task.taskId));
     }
-    for (const id of commit.removedTaskIds) record.tasks.delete(id);
+    for (const id of commit.removedTaskIds) {
+      record.tasks.delete(id);
+      record.pollable.delete(id);
+    }
     for (const started of commit.startedWorkflows ?? []) await this.create(started);
     const { tasks: _tasks, ...head } = copy(commit.workflow);
     record.workflow = head;
@@ -203,7 +220,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
   async claimTasks(taskType: string, count: number, workerId: string | undefined, now: number) {
     const due = [...this.executions.values()]
       .filter((record) => !isTerminalWorkflow(record.workflow.status))
-      .flatMap((record) => [...record.tasks.values()])
+      .flatMap((record) => [...record.pollable].map((id) => record.tasks.get(id)!))
       .filter(({ task }) => isPollable(task, taskType, now) && this.indexed(task))
       .sort((a, b) => pollableAt(a.task) - pollableAt(b.task) || a.task.seq - b.task.seq)
       .slice(0, count);
@@ -211,6 +228,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
       const polled = markPolled(stored.task, workerId, now)!;
       const record = this.executions.get(polled.workflowInstanceId)!;
       record.tasks.set(polled.taskId, { task: polled, revision: stored.revision + 1 });
+      track(record, polled);
       this.indexLag?.wrote(taskIndexKey(polled.workflowInstanceId, polled.taskId));
       return copy(polled);
     });

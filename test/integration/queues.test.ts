@@ -14,35 +14,35 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqsDecideQueue, SqsEventSink, SqsSystemTaskQueue } from '../../lambdas/adapters/sqs-queues';
 import { SchedulerTimers, scheduleName } from '../../lambdas/adapters/timers';
 import { ManualClock } from '../fakes/in-memory-ports';
-import { type Moto, motoClients, startMoto } from '../support/moto';
+import { uniqueName } from '../support/aws-endpoint';
+import { motoClients, useMoto } from '../support/moto';
 
 /**
- * Started from beforeEach rather than beforeAll: when moto cannot start, a failed beforeAll leaves
- * the tests reported as skipped, whereas a failed beforeEach fails every test with the reason.
+ * Every queue and schedule group has a name of its own, so tests need no emulator reset and run
+ * the same on a moto of their own and on a shared emulator (AWS_ENDPOINT_URL).
  */
-let moto: Promise<Moto> | undefined;
+const moto = useMoto();
 let sqs: SQSClient;
 let scheduler: SchedulerClient;
 let queueCount = 0;
+let groupCount = 0;
 
-beforeEach(async () => {
-  moto ??= startMoto();
-  const server = await moto;
-  ({ sqs, scheduler } = motoClients(server.endpoint));
-  await server.reset();
-}, 20_000);
-
-afterAll(async () => {
-  await (await moto?.catch(() => undefined))?.stop();
+beforeEach(() => {
+  if (!sqs) ({ sqs, scheduler } = motoClients(moto.endpoint));
 });
 
-/** A fresh queue, with its URL and ARN. */
-const createQueue = async () => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `queue-${++queueCount}` }));
+afterAll(() => {
+  sqs?.destroy();
+  scheduler?.destroy();
+});
+
+/** A queue, fresh unless named, with its URL and ARN. */
+const createQueue = async (name = uniqueName(`queue-${++queueCount}`)) => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
   );
-  return { url: QueueUrl!, arn: Attributes!.QueueArn!, name: `queue-${queueCount}` };
+  return { url: QueueUrl!, arn: Attributes!.QueueArn!, name };
 };
 
 const receive = async (url: string, waitSeconds = 0) => {
@@ -116,12 +116,11 @@ describe('SqsEventSink on moto', () => {
 
   it('fails for a queue that does not exist, and finds it once it has been created', async () => {
     const sink = new SqsEventSink({ client: sqs });
-    const name = `queue-${queueCount + 1}`;
+    const name = uniqueName('late-queue');
     await expect(sink.publish({ type: 'sqs', destination: name }, '{}')).rejects.toThrow(
       'The specified queue does not exist',
     );
-    const queue = await createQueue();
-    expect(queue.name).toBe(name);
+    const queue = await createQueue(name);
     await sink.publish({ type: 'sqs', destination: name }, '{"late":true}');
     expect(await receive(queue.url)).toEqual([{ late: true }]);
   });
@@ -132,36 +131,37 @@ describe('SchedulerTimers on moto', () => {
 
   const makeTimers = async () => {
     const queue = await createQueue();
-    await scheduler.send(new CreateScheduleGroupCommand({ Name: 'baton' }));
+    const groupName = uniqueName(`timers-${++groupCount}`);
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: groupName }));
     const timers = new SchedulerTimers({
       client: scheduler,
       decideQueue: new SqsDecideQueue({ client: sqs, queueUrl: queue.url }),
       decideQueueArn: queue.arn,
       roleArn: 'arn:aws:iam::123456789012:role/baton-scheduler',
-      groupName: 'baton',
+      groupName,
       clock: new ManualClock(now),
     });
-    return { queue, timers };
+    return { queue, timers, groupName };
   };
 
   it('sends a wake-up a second away as a delayed decide request, with no schedule', async () => {
-    const { queue, timers } = await makeTimers();
+    const { queue, timers, groupName } = await makeTimers();
     await timers.wakeAt('wf-1', now + 1_000);
     expect(await receive(queue.url)).toEqual([]);
     expect(await receive(queue.url, 3)).toEqual([{ workflowId: 'wf-1' }]);
-    const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: 'baton' }));
+    const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: groupName }));
     expect(Schedules).toEqual([]);
   });
 
   it('creates one self-deleting one-time schedule for a wake-up an hour away, however often it is asked', async () => {
-    const { queue, timers } = await makeTimers();
+    const { queue, timers, groupName } = await makeTimers();
     const workflowId = 'parent.call.0.0.child';
     await timers.wakeAt(workflowId, now + 3_600_000);
     await timers.wakeAt(workflowId, now + 3_600_000);
-    const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: 'baton' }));
+    const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: groupName }));
     expect(Schedules?.map((s) => s.Name)).toEqual([scheduleName(workflowId, now + 3_600_000)]);
     const schedule = await scheduler.send(
-      new GetScheduleCommand({ GroupName: 'baton', Name: Schedules![0]!.Name }),
+      new GetScheduleCommand({ GroupName: groupName, Name: Schedules![0]!.Name }),
     );
     expect(schedule).toMatchObject({
       ScheduleExpression: 'at(2026-11-24T10:00:00)',

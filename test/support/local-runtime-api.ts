@@ -9,6 +9,7 @@ import { type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/s
 import type { Task, TaskDef, Workflow, WorkflowDef } from '../../lambdas/core/model';
 import type { TaskResult } from '../../lambdas/core/task-result';
 import { RETRY_DELAY_SECONDS } from '../../lambdas/handlers/decide';
+import { externalEndpoint } from './aws-endpoint';
 
 export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
 
@@ -23,9 +24,10 @@ export interface UseLocalRuntimeOptions extends LocalRuntimeOptions {
 }
 
 /**
- * Starts the local runtime (its own emulator, a free port, the reconcile off) before the file's
- * tests and stops it after them. If it cannot start (moto missing, say), every test of the file
- * FAILS with the reason: a failing `beforeAll` alone would only mark the tests skipped.
+ * Starts the local runtime (its own moto, or the emulator AWS_ENDPOINT_URL names; a free port; the
+ * reconcile off) before the file's tests and stops it after them. If it cannot start (moto missing,
+ * say), every test of the file FAILS with the reason: a failing `beforeAll` alone would only mark
+ * the tests skipped.
  * Read the returned object's fields inside tests and hooks, not at import.
  */
 export const useLocalRuntime = (
@@ -38,6 +40,7 @@ export const useLocalRuntime = (
     try {
       runtime = await startLocalRuntime({
         port: 0,
+        endpoint: externalEndpoint(),
         reconcileEveryMs: RECONCILE_OFF_MS,
         log: () => {},
         ...options,
