@@ -49,9 +49,20 @@ export interface DecideCommit {
 
 export type CommitOutcome = { kind: 'committed'; version: number } | { kind: 'conflict'; reason: string };
 
+/** A start with an idempotency key (scoped to the workflow name). */
+export interface IdempotentStart {
+  key: string;
+  /** The ended execution that holds the key now, to hand the key over from (FAIL_ON_RUNNING). */
+  replacing?: string;
+}
+
+/** `keyHeld`: another execution holds the idempotency key; nothing was written. */
+export type CreateOutcome = 'created' | 'exists' | { kind: 'keyHeld'; workflowId: string };
+
 /** Executions and their tasks: the durable state and the per-workflow lock. */
 export interface ExecutionStore {
-  create(execution: { workflow: Workflow; definition: WorkflowDef }): Promise<'created' | 'exists'>;
+  /** Creates the execution, and claims its idempotency key in the same atomic write. */
+  create(execution: { workflow: Workflow; definition: WorkflowDef }, idempotency?: IdempotentStart): Promise<CreateOutcome>;
   load(workflowId: string): Promise<StoredExecution | undefined>;
   getTask(workflowId: string, taskId: string): Promise<{ task: Task; revision: number } | undefined>;
   /**

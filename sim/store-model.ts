@@ -3,6 +3,7 @@ import type {
   CommitOutcome,
   DecideCommit,
   ExecutionStore,
+  IdempotentStart,
   LeaseOutcome,
   MetadataStore,
   StoredExecution,
@@ -50,9 +51,9 @@ export class SimExecutionStore implements ExecutionStore {
     this.inner = new InMemoryExecutionStore({ indexLag: lag, unfenced: options.unfenced });
   }
 
-  create(execution: { workflow: Workflow; definition: WorkflowDef }) {
+  create(execution: { workflow: Workflow; definition: WorkflowDef }, idempotency?: IdempotentStart) {
     return this.call('create', async () => {
-      const outcome = await this.inner.create(execution);
+      const outcome = await this.inner.create(execution, idempotency);
       if (outcome === 'created')
         this.observer.wrote(execution.workflow.workflowId, 'create', this.world.currentProcess());
       return outcome;

@@ -652,5 +652,54 @@ export const describeExecutionStoreContract = (
         expect(await store.findOverdue(now, GRACE_MS, 10)).toEqual([]);
       });
     });
+
+    describe('idempotency keys', () => {
+      const definition = workerDef('contract_idem');
+      const create = (workflowId: string, key: string, replacing?: string) =>
+        store.create({ workflow: newWorkflow(definition, workflowId), definition }, { key, replacing });
+
+      it('lets one execution hold a key, names it to the next start, and writes nothing for that one', async () => {
+        expect(await create('wf-idem-1', 'order-1')).toBe('created');
+        expect(await create('wf-idem-2', 'order-1')).toEqual({ kind: 'keyHeld', workflowId: 'wf-idem-1' });
+        expect(await store.load('wf-idem-2')).toBeUndefined();
+        expect(await create('wf-idem-3', 'order-2')).toBe('created');
+      });
+
+      it('scopes a key to the workflow name', async () => {
+        const other = workerDef('contract_idem_other');
+        expect(await create('wf-idem-scope-1', 'same')).toBe('created');
+        const outcome = await store.create(
+          { workflow: newWorkflow(other, 'wf-idem-scope-2'), definition: other },
+          { key: 'same' },
+        );
+        expect(outcome).toBe('created');
+      });
+
+      it('hands a key over only from a holder that has ended', async () => {
+        await start(definition, 'wf-idem-holder');
+        await store.create(
+          { workflow: newWorkflow(definition, 'wf-idem-holder-key'), definition },
+          { key: 'k' },
+        );
+        expect(await create('wf-idem-next', 'k', 'wf-idem-holder-key')).toEqual({
+          kind: 'keyHeld',
+          workflowId: 'wf-idem-holder-key',
+        });
+        const holder = (await store.load('wf-idem-holder-key'))!;
+        const ended = { ...holder.workflow, status: 'COMPLETED' as const, endTime: T0 + 1 };
+        expect(
+          (
+            await store.commit({
+              ...commitOf(holder, { next: ended, changedTasks: [], removedTaskIds: [] } as never),
+            })
+          ).kind,
+        ).toBe('committed');
+        expect(await create('wf-idem-next', 'k', 'wf-idem-holder-key')).toBe('created');
+        expect(await create('wf-idem-later', 'k', 'wf-idem-holder-key')).toEqual({
+          kind: 'keyHeld',
+          workflowId: 'wf-idem-next',
+        });
+      });
+    });
   });
 };

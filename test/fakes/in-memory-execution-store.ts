@@ -11,8 +11,10 @@ import { runnerOf } from '../../lambdas/core/tasks/index';
 import { pollableAt, responseDeadlineOf } from '../../lambdas/core/timeouts';
 import type {
   CommitOutcome,
+  CreateOutcome,
   DecideCommit,
   ExecutionStore,
+  IdempotentStart,
   Lease,
   LeaseOutcome,
   StoredExecution,
@@ -78,6 +80,8 @@ const taskIndexKey = (workflowId: string, taskId: string) => `${workflowId}/${ta
 
 export class InMemoryExecutionStore implements ExecutionStore {
   private readonly executions = new Map<string, Record_>();
+  /** `<workflow name>#<idempotency key>` → the execution holding it. */
+  private readonly idempotencyKeys = new Map<string, string>();
   private readonly indexLag?: IndexLag;
   private readonly unfenced: boolean;
 
@@ -86,8 +90,23 @@ export class InMemoryExecutionStore implements ExecutionStore {
     this.unfenced = unfenced;
   }
 
-  async create({ workflow, definition }: { workflow: Workflow; definition: WorkflowDef }) {
+  async create(
+    { workflow, definition }: { workflow: Workflow; definition: WorkflowDef },
+    idempotency?: IdempotentStart,
+  ): Promise<CreateOutcome> {
     if (this.executions.has(workflow.workflowId)) return 'exists' as const;
+    if (idempotency) {
+      const key = `${workflow.workflowName}#${idempotency.key}`;
+      const holder = this.idempotencyKeys.get(key);
+      const holderEnded = (id: string) => {
+        const holderRecord = this.executions.get(id);
+        return !holderRecord || isTerminalWorkflow(holderRecord.workflow.status);
+      };
+      if (idempotency.replacing ? holder !== idempotency.replacing || !holderEnded(holder) : holder !== undefined) {
+        return { kind: 'keyHeld', workflowId: holder ?? idempotency.replacing! };
+      }
+      this.idempotencyKeys.set(key, workflow.workflowId);
+    }
     const { tasks, ...head } = copy(workflow);
     this.executions.set(workflow.workflowId, {
       workflow: head,

@@ -1,4 +1,5 @@
 import {
+  type CancellationReason,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -8,7 +9,15 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Task, Workflow, WorkflowDef } from '../../core/model';
-import type { CommitOutcome, DecideCommit, ExecutionStore, LeaseOutcome, StoredExecution } from '../../ports';
+import type {
+  CommitOutcome,
+  CreateOutcome,
+  DecideCommit,
+  ExecutionStore,
+  IdempotentStart,
+  LeaseOutcome,
+  StoredExecution,
+} from '../../ports';
 import { type Item, itemSize } from './attribute-values';
 import { CapacityMeter, type ItemShape, itemWriteUnits, readUnitsFor, shapeOf } from './capacity';
 import { claimTasks } from './claim-tasks';
@@ -44,6 +53,7 @@ import {
 } from './execution-items';
 import { BODY_SK, DEF_SK, DEFAULT_QUEUE_SHARDS, HEAD_SK, isTaskSk, workflowPk } from './execution-keys';
 import { findOverdue } from './find-overdue';
+import { idempotencyActions, keyHolderOf } from './idempotency-keys';
 import { LruMap } from './lru-map';
 import {
   definitionFor,
@@ -101,7 +111,10 @@ export class DynamoExecutionStore implements ExecutionStore {
     this.bodies = new LruMap(cacheSize);
   }
 
-  async create({ workflow, definition }: { workflow: Workflow; definition: WorkflowDef }) {
+  async create(
+    { workflow, definition }: { workflow: Workflow; definition: WorkflowDef },
+    idempotency?: IdempotentStart,
+  ): Promise<CreateOutcome> {
     const id = workflow.workflowId;
     const items: Item[] = [
       headItem(workflow, 0, 0),
@@ -109,42 +122,47 @@ export class DynamoExecutionStore implements ExecutionStore {
       definitionItem(id, definition),
       ...workflow.tasks.map((task) => taskItem(id, task, 1, { shards: this.context.shards, definition })),
     ];
-    assertActionCount(items.length);
+    const keyActions = idempotency
+      ? idempotencyActions(workflow.workflowName, id, idempotency, this.context.tableName)
+      : [];
+    assertActionCount(items.length + keyActions.length);
     try {
       const result = await this.context.client.send(
         new TransactWriteItemsCommand({
-          TransactItems: items.map((item, index) => ({
-            Put: {
-              TableName: this.context.tableName,
-              Item: item,
-              // Only the head is checked: it is what "the execution exists" means.
-              ConditionExpression: index === 0 ? 'attribute_not_exists(pk)' : undefined,
-            },
-          })),
+          TransactItems: [
+            ...items.map((item, index) => ({
+              Put: {
+                TableName: this.context.tableName,
+                Item: item,
+                // Only the head is checked: it is what "the execution exists" means.
+                ConditionExpression: index === 0 ? 'attribute_not_exists(pk)' : undefined,
+              },
+            })),
+            ...keyActions,
+          ],
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       this.usage.record('create', {
         kind: 'write',
         reported: result.ConsumedCapacity,
-        estimatedWriteUnits: items.reduce((sum, item) => sum + itemWriteUnits(null, shapeOf(item), true), 0),
+        estimatedWriteUnits:
+          items.reduce((sum, item) => sum + itemWriteUnits(null, shapeOf(item), true), 0) + 2 * keyActions.length,
       });
       for (const item of items) rememberShape(this.context, item);
       return 'created' as const;
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if (
-        errorName(error) === 'TransactionCanceledException' &&
-        reasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        this.usage.record('create', {
-          kind: 'write',
-          estimatedWriteUnits: items.length,
-          conditionFailed: true,
-        });
-        return 'exists' as const;
-      }
-      throw error;
+      if (errorName(error) !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
+      const holder = idempotency ? keyHolderOf(reasons, items.length, idempotency) : undefined;
+      const exists = reasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (!exists && holder === undefined) throw error;
+      this.usage.record('create', {
+        kind: 'write',
+        estimatedWriteUnits: items.length + keyActions.length,
+        conditionFailed: true,
+      });
+      return exists ? ('exists' as const) : { kind: 'keyHeld', workflowId: holder! };
     }
   }
 
