@@ -2,7 +2,7 @@
  * The engine's view of the outside world: small interfaces named by role. Adapters implement them
  * per technology (lambdas/adapters), in-memory fakes implement them for unit tests (test/fakes).
  */
-import type { Task, TaskDef, Workflow, WorkflowDef } from './core/model';
+import type { Task, TaskDef, Workflow, WorkflowDef, WorkflowStatus } from './core/model';
 
 /** The parts of a stored execution that change together, with the revisions a commit is conditioned on. */
 export interface StoredExecution {
@@ -45,6 +45,8 @@ export interface DecideCommit {
    * after the commit cannot lose the start. One that already exists is left as it is.
    */
   startedWorkflows?: { workflow: Workflow; definition: WorkflowDef }[];
+  /** Replaces the execution's definition (a restart with the latest definitions), atomically with the rest. */
+  definition?: WorkflowDef;
 }
 
 export type CommitOutcome = { kind: 'committed'; version: number } | { kind: 'conflict'; reason: string };
@@ -62,7 +64,10 @@ export type CreateOutcome = 'created' | 'exists' | { kind: 'keyHeld'; workflowId
 /** Executions and their tasks: the durable state and the per-workflow lock. */
 export interface ExecutionStore {
   /** Creates the execution, and claims its idempotency key in the same atomic write. */
-  create(execution: { workflow: Workflow; definition: WorkflowDef }, idempotency?: IdempotentStart): Promise<CreateOutcome>;
+  create(
+    execution: { workflow: Workflow; definition: WorkflowDef },
+    idempotency?: IdempotentStart,
+  ): Promise<CreateOutcome>;
   load(workflowId: string): Promise<StoredExecution | undefined>;
   getTask(workflowId: string, taskId: string): Promise<{ task: Task; revision: number } | undefined>;
   /**
@@ -80,17 +85,132 @@ export interface ExecutionStore {
    * for longer than `graceMs`, or a deadline that has passed. Reads the sparse reconcile index.
    */
   findOverdue(now: number, graceMs: number, limit: number): Promise<string[]>;
+  /**
+   * Deletes the execution with all its items, its index entries and its idempotency key; false
+   * when there was no such execution. The head goes first, so no decide can commit after it; a
+   * removal cut short is finished by the next call.
+   */
+  remove(workflowId: string): Promise<boolean>;
+}
+
+/** Which workflows a search wants: every field given must match, and one of its values suffices. */
+export interface WorkflowFilter {
+  workflowTypes?: readonly string[];
+  statuses?: readonly WorkflowStatus[];
+  correlationIds?: readonly string[];
+  /** Inclusive bounds on startTime, epoch ms. */
+  startedFrom?: number;
+  startedTo?: number;
+}
+
+/** Results `start` to `start + size - 1` of a search, counted from 0. */
+export interface SearchPage {
+  start: number;
+  size: number;
+}
+
+export interface SearchResult<T> {
+  /**
+   * The matches, counted only as far as the page needs: exact when they end within
+   * `start + size`, otherwise `start + size + 1`, which says "at least one more page".
+   */
+  totalHits: number;
+  results: T[];
+}
+
+/** A workflow as lists show it: everything but its tasks. */
+export type WorkflowWithoutTasks = Omit<Workflow, 'tasks'>;
+
+/**
+ * The read side of the executions: searches and lists, each served by an index made for it, never
+ * by reading every execution. Index reads are eventually consistent, so an answer can miss a change
+ * of the last moments; nothing may decide from it (the engine reads ExecutionStore for that).
+ */
+export interface ExecutionQueries {
+  /** Ordered by startTime (ties by workflowId), oldest or newest first. */
+  searchWorkflows(
+    filter: WorkflowFilter,
+    page: SearchPage,
+    order: 'ASC' | 'DESC',
+  ): Promise<SearchResult<WorkflowWithoutTasks>>;
+  /** Ids of the RUNNING workflows of a type, oldest first; of one version when given. */
+  runningWorkflowIds(
+    workflowType: string,
+    options?: { version?: number; startedFrom?: number; startedTo?: number },
+  ): Promise<string[]>;
+  /** The workflows of a type sharing a correlationId, oldest first; only unfinished ones unless asked. */
+  correlatedWorkflows(
+    workflowType: string,
+    correlationId: string,
+    includeClosed: boolean,
+  ): Promise<WorkflowWithoutTasks[]>;
+  /** SCHEDULED worker tasks of the given types, in the order pollers get them (when each falls due). */
+  scheduledTasks(taskTypes: readonly string[], page: SearchPage): Promise<SearchResult<Task>>;
+  /** How many tasks wait in each type's queue: SCHEDULED worker tasks, due or not yet due. */
+  queueSizes(taskTypes: readonly string[]): Promise<Record<string, number>>;
+}
+
+/** One version of a workflow definition without its body: Conductor's WorkflowDefSummary. */
+export interface WorkflowDefSummary {
+  name: string;
+  version: number;
+  createTime?: number;
+  updateTime?: number;
 }
 
 /** Definitions, versioned. */
 export interface MetadataStore {
+  /** Stores a definition, replacing that name and version if present. */
   putWorkflowDef(definition: WorkflowDef): Promise<void>;
+  /** Stores a definition only if that name and version are absent: of two racing creates, one wins. */
+  createWorkflowDef(definition: WorkflowDef): Promise<'created' | 'exists'>;
+  /** The given version, or the highest one. */
   getWorkflowDef(name: string, version?: number): Promise<WorkflowDef | undefined>;
+  /** Every version of every name. */
   listWorkflowDefs(): Promise<WorkflowDef[]>;
+  /** Every version of one name, lowest first; empty for an unknown name. */
+  listWorkflowVersions(name: string): Promise<WorkflowDefSummary[]>;
+  /** False when that version did not exist. Executions keep the copy they started with. */
+  deleteWorkflowDef(name: string, version: number): Promise<boolean>;
   putTaskDef(definition: TaskDef): Promise<void>;
   getTaskDef(name: string): Promise<TaskDef | undefined>;
   listTaskDefs(): Promise<TaskDef[]>;
   deleteTaskDef(name: string): Promise<boolean>;
+}
+
+/** One line logged for a task: Conductor's TaskExecLog. */
+export interface TaskExecLog {
+  log: string;
+  taskId: string;
+  /** Epoch ms: when the worker says it logged the line, or when the server took it. */
+  createdTime: number;
+}
+
+/**
+ * Task execution logs, kept apart from the execution: no decide reads them, so thousands of lines
+ * cost a workflow nothing, and a lost log write loses a line, never a step of the workflow.
+ */
+export interface TaskLogStore {
+  appendTaskLogs(workflowId: string, logs: readonly TaskExecLog[]): Promise<void>;
+  /** A task's lines, newest first, fetched page by page as the caller reads on. */
+  newestTaskLogs(workflowId: string, taskId: string): AsyncIterable<TaskExecLog>;
+}
+
+/** When a worker last polled a task type: Conductor's PollData (queueName is the task type). */
+export interface PollData {
+  queueName: string;
+  domain?: string;
+  workerId?: string;
+  lastPollTime: number;
+}
+
+/**
+ * The last poll per task type and worker. An adapter may write lazily (at most every few
+ * seconds per worker), so `lastPollTime` can lag behind the latest poll by that much.
+ */
+export interface PollDataStore {
+  recordPoll(poll: PollData): Promise<void>;
+  listPollData(taskType: string): Promise<PollData[]>;
 }
 
 /** Hints that a workflow needs a decide; losing one only delays it until the reconcile. */

@@ -1,8 +1,8 @@
 import { batonResources } from '../infra/resources';
 import { SqsDecideQueue, SqsSystemTaskQueue } from '../lambdas/adapters/sqs-queues';
 import { SchedulerTimers } from '../lambdas/adapters/timers';
+import type { ApiDeps } from '../lambdas/api/router';
 import type { ScriptRuntime } from '../lambdas/core/scripting/script-runtime';
-import type { EngineDeps } from '../lambdas/engine/deps';
 import type { SystemTaskDeps } from '../lambdas/engine/run-system-task';
 import { TaskDefCache } from '../lambdas/engine/task-def-cache';
 import { createApiHandler } from '../lambdas/handlers/api';
@@ -11,6 +11,9 @@ import { createReconcileHandler } from '../lambdas/handlers/reconcile';
 import { createSystemTaskHandler } from '../lambdas/handlers/system-task';
 import type { DecideQueue, ExecutionStore } from '../lambdas/ports';
 import type { APIGatewayProxyEventV2 } from '../lambdas/shared/api-gateway';
+import { InMemoryExecutionQueries } from '../test/fakes/in-memory-execution-queries';
+import { InMemoryPollDataStore } from '../test/fakes/in-memory-poll-data-store';
+import { InMemoryTaskLogStore } from '../test/fakes/in-memory-task-log-store';
 import type { InvariantChecks } from './invariants';
 import { runRateSchedule, simSchedulerClient } from './scheduler-model';
 import { runEventSource, SimQueue, simSqsClient } from './sqs-model';
@@ -56,6 +59,11 @@ export class SimRuntime {
   running = true;
   invocations: Record<string, number> = {};
   private readonly taskDefs: TaskDefCache;
+  /** The API's own stores, outside the simulated faults: nothing on the decide path reads them. */
+  private readonly apiStores = {
+    taskLogs: new InMemoryTaskLogStore(),
+    pollData: new InMemoryPollDataStore(),
+  };
   private nextWorkflow = 1;
   private nextRequest = 1;
 
@@ -84,7 +92,7 @@ export class SimRuntime {
   readonly clock = { now: () => this.world.now };
 
   /** What one invocation runs on; the lease owner is the invocation, as each container has its own. */
-  deps(owner: string): EngineDeps & SystemTaskDeps & { sleep: (ms: number) => Promise<void> } {
+  deps(owner: string): ApiDeps & SystemTaskDeps {
     const sqs = simSqsClient(
       this.world,
       new Map([
@@ -120,6 +128,8 @@ export class SimRuntime {
         },
       },
       events: { publish: async () => {} },
+      ...this.apiStores,
+      queries: new InMemoryExecutionQueries(this.store.inner),
       sleep: (ms) => this.world.sleep(ms),
     };
   }

@@ -113,6 +113,10 @@ export class SimExecutionStore implements ExecutionStore {
     return this.call('findOverdue', () => this.inner.findOverdue(now, graceMs, limit));
   }
 
+  remove(workflowId: string) {
+    return this.call('remove', () => this.inner.remove(workflowId));
+  }
+
   private call<T>(name: string, effect: () => Promise<T>): Promise<T> {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     return this.world.io(`DynamoDB ${name}`, effect);
@@ -133,6 +137,15 @@ export class SimMetadataStore implements MetadataStore {
   }
   listWorkflowDefs() {
     return this.world.io('DynamoDB listWorkflowDefs', () => this.inner.listWorkflowDefs());
+  }
+  createWorkflowDef(definition: WorkflowDef) {
+    return this.world.io('DynamoDB createWorkflowDef', () => this.inner.createWorkflowDef(definition));
+  }
+  deleteWorkflowDef(name: string, version: number) {
+    return this.world.io('DynamoDB deleteWorkflowDef', () => this.inner.deleteWorkflowDef(name, version));
+  }
+  listWorkflowVersions(name: string) {
+    return this.world.io('DynamoDB listWorkflowVersions', () => this.inner.listWorkflowVersions(name));
   }
   putTaskDef(definition: TaskDef) {
     return this.world.io('DynamoDB putTaskDef', () => this.inner.putTaskDef(definition));

@@ -4,6 +4,13 @@ import type { FaultPlan } from './faults';
 import type { Random } from './random';
 
 /**
+ * Which simulated process is running. One for all worlds: Node keeps every AsyncLocalStorage ever
+ * created in a list it walks on each promise, so one per world would slow each seed down a little
+ * more than the last.
+ */
+const CURRENT_PROCESS = new AsyncLocalStorage<SimProcess>();
+
+/**
  * Simulated time and processes. Everything that takes time in a run — an AWS call, a sleep, a
  * queue delay, a schedule — is an event on one time-ordered queue, and the loop runs one event at a
  * time, letting every continuation it wakes finish before the next. So a run depends only on its
@@ -18,7 +25,7 @@ export class SimWorld {
   now = 0;
   private seq = 0;
   private readonly events: Event[] = [];
-  private readonly processes = new AsyncLocalStorage<SimProcess>();
+  private readonly processes = CURRENT_PROCESS;
   private readonly trace: Hash = createHash('sha256');
   private nextProcessId = 1;
   /** Faults apply only while this is true: the healing phase turns it off. */

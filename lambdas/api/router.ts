@@ -1,9 +1,18 @@
 import type { EngineDeps } from '../engine/deps';
+import type { ExecutionQueries, PollDataStore, TaskLogStore } from '../ports';
 import type { APIGatewayProxyResultV2 } from '../shared/api-gateway';
 import { ValidationError } from '../shared/errors';
 
-/** What the routes run on: the engine, plus a sleep for long polls and retried terminates. */
-export type ApiDeps = EngineDeps & { sleep: (ms: number) => Promise<void> };
+/** The stores only the API uses: nothing on the decide path reads them. */
+export interface ApiStores {
+  taskLogs: TaskLogStore;
+  pollData: PollDataStore;
+  /** Searches and lists, served by indexes (search-routes.ts). */
+  queries: ExecutionQueries;
+}
+
+/** What the routes run on: the engine and the API's own stores, plus a sleep for long polls and retried terminates. */
+export type ApiDeps = EngineDeps & ApiStores & { sleep: (ms: number) => Promise<void> };
 
 /** A request as the routes see it: path parameters decoded, body decoded and size-checked. */
 export interface ApiRequest {

@@ -6,6 +6,13 @@ import { NotFoundError } from '../shared/errors';
 import { checkedFields, type FieldRule, isObject, objectBody, queryInt, queryString } from './request';
 import { json, noContent, text } from './responses';
 import type { ApiDeps, ApiRequest, Route } from './router';
+import {
+  pollerOf,
+  RESULT_LOGS_RULE,
+  recordPoll,
+  saveResultLogs,
+  type TaskResultWithLogs,
+} from './task-admin-routes';
 
 /** Tasks per batch poll; more is capped, not refused, since a worker only asks for what it can take. */
 export const MAX_BATCH_COUNT = 100;
@@ -17,8 +24,8 @@ const DEFAULT_POLL_TIMEOUT_MS = 100;
 const aString: FieldRule['ok'] = (value) => typeof value === 'string';
 const nonEmptyString: FieldRule['ok'] = (value) => typeof value === 'string' && value !== '';
 
-/** The fields of Conductor's TaskResult the engine uses; `logs` has nowhere to go yet. */
-const TASK_RESULT: Record<keyof TaskResult, FieldRule> = {
+/** The fields of Conductor's TaskResult the engine uses, and `logs`, kept by the task log store. */
+const TASK_RESULT: Record<keyof TaskResultWithLogs, FieldRule> = {
   workflowInstanceId: { ok: nonEmptyString, wanted: 'the id of the task’s workflow', required: true },
   taskId: { ok: nonEmptyString, wanted: 'the id of the task', required: true },
   status: {
@@ -31,9 +38,10 @@ const TASK_RESULT: Record<keyof TaskResult, FieldRule> = {
   callbackAfterSeconds: { ok: (value) => typeof value === 'number' && value >= 0, wanted: 'a number ≥ 0' },
   workerId: { ok: aString, wanted: 'a string' },
   extendLease: { ok: (value) => typeof value === 'boolean', wanted: 'true or false' },
+  logs: RESULT_LOGS_RULE,
 };
 
-const taskResultOf = (request: ApiRequest): TaskResult =>
+const taskResultOf = (request: ApiRequest): TaskResultWithLogs =>
   checkedFields(objectBody(request, 'a TaskResult'), TASK_RESULT, 'TaskResult');
 
 /**
@@ -57,12 +65,14 @@ export const taskRoutes: Route[] = [
       // `domain` is accepted and ignored: Baton has no task domains, every worker polls one queue per type.
       const count = Math.min(queryInt(request, 'count', { min: 1 }) ?? 1, MAX_BATCH_COUNT);
       const timeout = queryInt(request, 'timeout', { min: 0 }) ?? DEFAULT_POLL_TIMEOUT_MS;
+      const recorded = recordPoll(deps, pollerOf(request));
       const tasks = await pollTasks(deps, {
         taskType: request.params.taskType!,
         count,
         workerId: queryString(request, 'workerid'),
         timeoutMs: Math.min(timeout, MAX_POLL_TIMEOUT_MS),
       });
+      await recorded;
       return json(tasks);
     },
   },
@@ -70,12 +80,14 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/api/tasks/poll/{taskType}',
     handle: async (request, deps) => {
+      const recorded = recordPoll(deps, pollerOf(request));
       const [task] = await pollTasks(deps, {
         taskType: request.params.taskType!,
         count: 1,
         workerId: queryString(request, 'workerid'),
         timeoutMs: DEFAULT_POLL_TIMEOUT_MS,
       });
+      await recorded;
       return task ? json(task) : noContent();
     },
   },
@@ -84,7 +96,7 @@ export const taskRoutes: Route[] = [
     path: '/api/tasks',
     handle: async (request, deps) => {
       const result = taskResultOf(request);
-      await updateTask(deps, result, 'now');
+      await saveResultLogs(deps, result, await updateTask(deps, result, 'now'));
       return text(result.taskId);
     },
   },
@@ -93,10 +105,14 @@ export const taskRoutes: Route[] = [
     path: '/api/tasks/update-v2',
     handle: async (request, deps) => {
       const result = taskResultOf(request);
-      const taskType = await endedTaskType(deps, result, await updateTask(deps, result, 'now'));
+      const update = await updateTask(deps, result, 'now');
+      await saveResultLogs(deps, result, update);
+      const taskType = await endedTaskType(deps, result, update);
       if (taskType === undefined) return noContent();
       // One claim, no waiting: the worker's own poll loop does the waiting.
+      const recorded = recordPoll(deps, { taskType, workerId: result.workerId });
       const [next] = await pollTasks(deps, { taskType, count: 1, workerId: result.workerId, timeoutMs: 0 });
+      await recorded;
       return next ? json(next) : noContent();
     },
   },

@@ -1,5 +1,5 @@
 import { type DefinitionIndex, indexDefinition, type NextStep } from './definition-index';
-import { type DecideResult, ExecutionDraft } from './draft';
+import { type DecideResult, ExecutionDraft, type Reattempt } from './draft';
 import { cancelActiveTasks, finishWorkflow } from './finish';
 import {
   type Execution,
@@ -16,6 +16,7 @@ import {
   WorkflowStatus,
   type WorkflowTask,
 } from './model';
+import { continueClearing } from './operations';
 import { resolveParameters } from './params';
 import { maxRetries, retryDelaySeconds, taskDefFor } from './retry';
 import { endIteration } from './tasks/do-while';
@@ -43,9 +44,57 @@ const DEFAULT_MAX_TASK_WRITES = 1_000;
 export const decide = (execution: Execution, ctx: DecideContext): DecideResult => {
   const decision = new Decision(execution, ctx);
   const { status } = execution.workflow;
-  if (status === WorkflowStatus.RUNNING) decision.run();
+  if (status === WorkflowStatus.RUNNING) decision.proceed();
+  else if (status === WorkflowStatus.PAUSED) decision.hold();
   else if (isTerminalWorkflow(status)) cancelActiveTasks(decision, execution.workflow.reasonForIncompletion);
   return decision.draft.result();
+};
+
+/** Why an operation may not happen now; `field` names the part of the request that is wrong. */
+export interface Refusal {
+  reason: string;
+  field?: string;
+}
+
+/** An operator's operation, decided: the decide to commit, or why it is refused. */
+export type OperationResult = { kind: 'done'; result: DecideResult } | ({ kind: 'illegal' } & Refusal);
+
+/** What an operation (core/operations.ts) may do inside the decide that applies it. */
+export interface OperationScope extends DecideScope {
+  /** Carries on as a decide of a running workflow would: the rest of a clearing, or a normal run. */
+  proceed(): void;
+  /** The normal run of a decide: act on ended tasks, time out, schedule what comes next. */
+  run(): void;
+  /** Marks the results that arrived while PAUSED as held (see Decision.hold). */
+  hold(): void;
+  /** A new attempt of an ended task, as an operator's retry or rerun makes it (see Decision.reattempt). */
+  reattempt(task: Task, options?: ReattemptOptions): void;
+  /** A new attempt of a step that holds progress (JOIN, DO_WHILE…), IN_PROGRESS where it stopped. */
+  resumeInPlace(task: Task, options?: { retryCount?: number; outputData?: JsonMap }): Task;
+}
+
+export interface ReattemptOptions {
+  /** The attempt to make; the next one after `task` by default. */
+  retryCount?: number;
+  /** Replaces the task's input. */
+  input?: JsonMap;
+  /** Schedule the step from scratch even if it could come back where it stopped (a rerun). */
+  fresh?: boolean;
+}
+
+/**
+ * Applies an operator's operation through a decide: `apply` checks the execution and changes it
+ * through the scope, or returns why it may not; the result commits like any decide's, conditioned
+ * on the version read, so an operation racing a decide or a worker's result is never lost.
+ */
+export const operate = (
+  execution: Execution,
+  ctx: DecideContext,
+  apply: (scope: OperationScope) => Refusal | undefined,
+): OperationResult => {
+  const decision = new Decision(execution, ctx);
+  const refusal = apply(decision);
+  return refusal ? { kind: 'illegal', ...refusal } : { kind: 'done', result: decision.draft.result() };
 };
 
 /**
@@ -58,7 +107,7 @@ export const terminate = (execution: Execution, reason: string, ctx: DecideConte
   return decision.draft.result();
 };
 
-class Decision implements DecideScope {
+class Decision implements OperationScope {
   readonly draft: ExecutionDraft;
   readonly index: DefinitionIndex;
   readonly definition: WorkflowDef;
@@ -74,7 +123,16 @@ class Decision implements DecideScope {
     for (const task of this.draft.active()) this.watch(task);
   }
 
+  proceed(): void {
+    if (this.draft.workflow.clearing) continueClearing(this);
+    else this.run();
+  }
+
   run(): void {
+    if (!this.releaseHeld()) {
+      this.continueLater();
+      return;
+    }
     if (this.draft.all().length === 0) this.follow(this.index.firstOf(this.definition.tasks, rootStep), 0);
     if (this.timeWorkflowOut()) return;
     this.timeTasksOut();
@@ -87,9 +145,90 @@ class Decision implements DecideScope {
   terminate(reason: string): void {
     const { status } = this.draft.workflow;
     if (status !== WorkflowStatus.RUNNING && status !== WorkflowStatus.PAUSED) return;
-    // finishWorkflow only ends running workflows; a paused one is ended all the same.
-    this.draft.patchWorkflow({ status: WorkflowStatus.RUNNING });
+    // finishWorkflow only ends running workflows; a paused one is ended all the same, and a
+    // restart or rerun still removing tasks stops where it is.
+    this.draft.patchWorkflow({ status: WorkflowStatus.RUNNING, clearing: undefined });
     this.endWorkflow(WorkflowStatus.TERMINATED, reason, { byOperator: true });
+  }
+
+  /**
+   * A decide of a PAUSED workflow acts on nothing, but marks each result that arrived meanwhile as
+   * held: the write takes it out of the reconcile's "decide pending" index until a resume.
+   */
+  hold(): void {
+    for (const task of this.draft.pending) {
+      if (this.budgetLeft() <= 0) {
+        this.continueLater();
+        return;
+      }
+      const current = this.draft.current(task);
+      if (current && !current.executed && !current.heldByPause)
+        this.draft.update(current, { heldByPause: true });
+    }
+  }
+
+  /**
+   * A new attempt of an ended task. A step that holds progress while it runs (JOIN, EXCLUSIVE_JOIN,
+   * DO_WHILE, and a fork canceled while still starting branches) comes back IN_PROGRESS where it
+   * stopped, as Conductor brings back its JOIN and DO_WHILE; any other step is scheduled again by
+   * its kind with its input (or `input`), at once: an operator asked for it, so no retry delay.
+   */
+  reattempt(task: Task, options: ReattemptOptions = {}): void {
+    const retryCount = options.retryCount ?? task.retryCount + 1;
+    this.draft.update(task, { retried: true, executed: true });
+    const step = task.workflowTask;
+    const kind = kindOf(typeOf(step));
+    if (!options.fresh && kind?.runner === 'decider' && resumesInPlace(task)) {
+      this.resumeInPlace(task, { retryCount });
+      // A loop whose condition failed evaluates it again; one canceled mid-iteration waits for its body.
+      if (typeOf(step) === TaskType.DO_WHILE && task.status === TaskStatus.FAILED) endIteration(this, step);
+      return;
+    }
+    const input = options.input ?? task.inputData;
+    if (!kind) {
+      this.draft.add(step, task.iteration, {
+        taskType: task.taskType,
+        status: TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+        inputData: input,
+        retryCount,
+        retriedTaskId: task.taskId,
+        reasonForIncompletion: `unknown task type ${typeOf(step)}`,
+      });
+      return;
+    }
+    const attempt: Reattempt = {
+      ref: task.referenceTaskName,
+      iteration: task.iteration,
+      retryCount,
+      retriedTaskId: task.taskId,
+    };
+    this.draft.withAttempt(attempt, () =>
+      kind.schedule(this, {
+        step,
+        iteration: task.iteration,
+        input,
+        retryCount,
+        retriedTaskId: task.taskId,
+        delaySeconds: 0,
+      }),
+    );
+  }
+
+  resumeInPlace(task: Task, options: { retryCount?: number; outputData?: JsonMap } = {}): Task {
+    const resumed = this.draft.add(task.workflowTask, task.iteration, {
+      taskType: task.taskType,
+      status: TaskStatus.IN_PROGRESS,
+      inputData: task.inputData,
+      outputData: options.outputData ?? task.outputData,
+      retryCount: options.retryCount ?? task.retryCount + 1,
+      retriedTaskId: task.taskId,
+    });
+    const withProgress =
+      task.forkProgress === undefined
+        ? resumed
+        : this.draft.update(resumed, { forkProgress: task.forkProgress });
+    this.watch(withProgress);
+    return withProgress;
   }
 
   taskDef(step: WorkflowTask): TaskDef | undefined {
@@ -139,6 +278,27 @@ class Decision implements DecideScope {
 
   private isRunning(): boolean {
     return this.draft.workflow.status === WorkflowStatus.RUNNING;
+  }
+
+  /**
+   * Acts on nothing until every task held by a pause is released (a resume releases them over as
+   * many decides as the budget needs); false while some are still held.
+   */
+  private releaseHeld(): boolean {
+    for (const task of this.draft.held) {
+      const current = this.draft.current(task);
+      if (!current?.heldByPause) continue;
+      if (this.budgetLeft() <= 0) return false;
+      this.draft.requeue(this.draft.update(current, { heldByPause: undefined }));
+    }
+    return true;
+  }
+
+  /** The workflow timeout counts from the last retry, rerun or resume, as Conductor counts it. */
+  private workflowDue(): number | undefined {
+    const { workflow } = this.draft;
+    const since = workflow.lastRetriedTime ? { ...workflow, startTime: workflow.lastRetriedTime } : workflow;
+    return workflowDeadline(since, this.definition);
   }
 
   private resolveInput(step: WorkflowTask, iteration: number): JsonMap {
@@ -220,7 +380,7 @@ class Decision implements DecideScope {
   }
 
   private timeWorkflowOut(): boolean {
-    const due = workflowDeadline(this.draft.workflow, this.definition);
+    const due = this.workflowDue();
     if (due === undefined || this.ctx.now < due) return false;
     this.endWorkflow(
       WorkflowStatus.TIMED_OUT,
@@ -229,15 +389,19 @@ class Decision implements DecideScope {
     return true;
   }
 
-  /** The start request is rebuilt from the task, exactly as the SUB_WORKFLOW kind first made it. */
+  /**
+   * The start request is rebuilt from the task, exactly as the SUB_WORKFLOW kind first made it. A
+   * task an operator's retry resumed repeats its request to retry the child instead, so a crash
+   * right after that retry's commit cannot lose it.
+   */
   private checkChild(task: Task): void {
     const start = childStartRequest(this.draft.workflow, task.workflowTask, task.inputData, task.taskId);
-    this.draft.emit({
-      type: 'checkChildWorkflow',
-      taskId: task.taskId,
-      workflowId: task.subWorkflowId!,
-      request: start,
-    });
+    const child = { taskId: task.taskId, workflowId: task.subWorkflowId!, request: start };
+    if (task.childRetryRequestedAt !== undefined) {
+      this.draft.emit({ type: 'retryChildWorkflow', ...child, requestedAt: task.childRetryRequestedAt });
+    } else {
+      this.draft.emit({ type: 'checkChildWorkflow', ...child });
+    }
   }
 
   private timeTasksOut(): void {
@@ -274,7 +438,7 @@ class Decision implements DecideScope {
 
   /** One timer per workflow, at its earliest deadline; set again only when that instant changes. */
   private scheduleWakeUp(): void {
-    let soonest = workflowDeadline(this.draft.workflow, this.definition) ?? Number.POSITIVE_INFINITY;
+    let soonest = this.workflowDue() ?? Number.POSITIVE_INFINITY;
     for (const task of this.draft.active()) {
       const kind = kindOf(typeOf(task.workflowTask));
       const wake =
@@ -291,6 +455,16 @@ class Decision implements DecideScope {
     if (nextDeadline > 0) this.draft.emit({ type: 'setTimer', at: nextDeadline });
   }
 }
+
+/**
+ * Steps that only ever end from IN_PROGRESS, holding what they gathered so far: whatever ended them,
+ * they come back where they stopped. Any other decider step that was CANCELED was IN_PROGRESS too
+ * (a fork still starting branches); one that FAILED failed as it was scheduled, and is scheduled again.
+ */
+const HOLDS_PROGRESS = new Set<string>([TaskType.JOIN, TaskType.EXCLUSIVE_JOIN, TaskType.DO_WHILE]);
+
+const resumesInPlace = (task: Task): boolean =>
+  task.status === TaskStatus.CANCELED || HOLDS_PROGRESS.has(typeOf(task.workflowTask));
 
 /** Stands in as the owner of the top-level task list. */
 const rootStep: WorkflowTask = { name: '', taskReferenceName: '', type: TaskType.SIMPLE };

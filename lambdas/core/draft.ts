@@ -6,6 +6,7 @@ import {
   type Task,
   TaskStatus,
   type Workflow,
+  type WorkflowDef,
   type WorkflowTask,
 } from './model';
 import type { ExpressionRoots } from './params';
@@ -21,6 +22,16 @@ export interface DecideResult {
   /** True when the workflow's own fields (status, output, variables, deadline…) changed. */
   workflowChanged: boolean;
   effects: Effect[];
+  /** The definition the execution runs with from now on, when this decide replaced it (a restart). */
+  definition?: WorkflowDef;
+}
+
+/** The attempt a re-scheduled step becomes, whatever attempt its task kind would have made. */
+export interface Reattempt {
+  ref: string;
+  iteration: number;
+  retryCount: number;
+  retriedTaskId: string;
 }
 
 /** How many of the newest tasks a lookup by reference searches before it indexes them all. */
@@ -52,6 +63,10 @@ export class ExecutionDraft {
   workflowChanged = false;
   /** Terminal tasks the decider has not acted on yet, in the order they should be handled. */
   readonly pending: Task[] = [];
+  /** Tasks that ended while the workflow was paused, left for a resume to act on (see heldByPause). */
+  readonly held: Task[] = [];
+  /** Set when this decide replaces the execution's definition. */
+  definition?: WorkflowDef;
 
   /** In seq order, which makes a task's position a binary search away without an id index. */
   private readonly tasks: Task[];
@@ -65,6 +80,7 @@ export class ExecutionDraft {
   private readonly removed = new Set<string>();
   private readonly viewCache = new Map<string, JsonMap>();
   private nextSeq = 1;
+  private reattempt?: Reattempt;
 
   constructor(
     workflow: Workflow,
@@ -78,7 +94,7 @@ export class ExecutionDraft {
       if (task.seq <= previousSeq) sorted = false;
       previousSeq = task.seq;
       if (!isTerminalTask(task.status)) this.activeTasks.set(task.taskId, task);
-      else if (!task.executed) this.pending.push(task);
+      else if (!task.executed) (task.heldByPause ? this.held : this.pending).push(task);
     }
     if (!sorted) this.tasks.sort((a, b) => a.seq - b.seq);
     this.nextSeq = (this.tasks.at(-1)?.seq ?? 0) + 1;
@@ -134,7 +150,12 @@ export class ExecutionDraft {
   add(step: WorkflowTask, iteration: number, requested: NewTaskFields): Task {
     const fields = withinPayloadLimit(requested);
     const ref = iterationRef(step.taskReferenceName, iteration);
-    const retryCount = fields.retryCount ?? 0;
+    // Kinds that never retry (JOIN, DO_WHILE…) ask for no attempt; an operator's retry still makes a new one.
+    const reattempt =
+      fields.retryCount === undefined && this.reattempt?.ref === ref && this.reattempt.iteration === iteration
+        ? this.reattempt
+        : undefined;
+    const retryCount = fields.retryCount ?? reattempt?.retryCount ?? 0;
     const taskId = taskIdFor(this.workflow.workflowId, ref, iteration, retryCount);
     // A second schedule of the same attempt returns the first. Across decides the store's
     // conditional put of this derived id is what keeps an attempt unique.
@@ -164,7 +185,7 @@ export class ExecutionDraft {
       callbackAfterSeconds: fields.callbackAfterSeconds ?? 0,
       responseTimeoutSeconds: fields.responseTimeoutSeconds ?? 0,
       retried: false,
-      retriedTaskId: fields.retriedTaskId,
+      retriedTaskId: fields.retriedTaskId ?? reattempt?.retriedTaskId,
       executed: fields.executed ?? false,
       reasonForIncompletion: fields.reasonForIncompletion,
       subWorkflowId: fields.subWorkflowId,
@@ -204,6 +225,29 @@ export class ExecutionDraft {
     for (const id of taskIds) this.removed.add(id);
   }
 
+  /** Tasks this decide removes so far. */
+  removedCount(): number {
+    return this.removed.size;
+  }
+
+  /**
+   * Puts an ended task back among those to act on. Only a task that becomes terminal joins the
+   * pending list by itself; one released from a pause was terminal all along.
+   */
+  requeue(task: Task): void {
+    this.pending.push(task);
+  }
+
+  /** Runs `schedule` with the step `attempt` names made as that attempt (see add). */
+  withAttempt<T>(attempt: Reattempt, schedule: () => T): T {
+    this.reattempt = attempt;
+    try {
+      return schedule();
+    } finally {
+      this.reattempt = undefined;
+    }
+  }
+
   emit(effect: Effect): void {
     this.effects.push(effect);
   }
@@ -229,8 +273,13 @@ export class ExecutionDraft {
       next: { ...this.workflow, tasks: keep },
       changedTasks,
       removedTaskIds: [...this.removed],
-      workflowChanged: this.workflowChanged || changedTasks.length > 0 || this.removed.size > 0,
+      workflowChanged:
+        this.workflowChanged ||
+        changedTasks.length > 0 ||
+        this.removed.size > 0 ||
+        this.definition !== undefined,
       effects: this.effects,
+      definition: this.definition,
     };
   }
 

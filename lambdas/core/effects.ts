@@ -36,6 +36,18 @@ export type Effect =
    * commits and would be lost with a crash right after one.
    */
   | { type: 'checkChildWorkflow'; taskId: string; workflowId: string; request: StartWorkflowRequest }
+  /**
+   * Retry the ended child of a SUB_WORKFLOW task that an operator's retry resumed
+   * (resumeSubworkflowTasks), unless the child has been retried since `requestedAt`; a child that
+   * cannot be retried, or has ended again since, is reported to the parent as checkChildWorkflow does.
+   */
+  | {
+      type: 'retryChildWorkflow';
+      taskId: string;
+      workflowId: string;
+      requestedAt: number;
+      request: StartWorkflowRequest;
+    }
   /** Terminate a child whose SUB_WORKFLOW task was canceled. */
   | { type: 'terminateWorkflow'; workflowId: string; reason: string }
   /** A child ended: its parent's SUB_WORKFLOW task takes the child's outcome. */

@@ -5,6 +5,18 @@ export type { DecideResult } from './draft';
 export * from './effects';
 export { childWorkflowIdFor, failureWorkflowIdFor, taskIdFor } from './ids';
 export * from './model';
+export {
+  type OperationResult,
+  pause,
+  type Refusal,
+  type RerunRequest,
+  rerun,
+  restart,
+  resume,
+  retry,
+  type SkipTaskRequest,
+  skipTask,
+} from './operations';
 export { resolveParameters } from './params';
 export type { ScriptRuntime } from './scripting/script-runtime';
 export { createWorkflow } from './start';

@@ -207,6 +207,37 @@ export interface Task {
   waitTimeout?: number;
   /** Branches a fork has started so far, while it is too wide to start them all in one decide. */
   forkProgress?: number;
+  /**
+   * Ended while its workflow was PAUSED: not acted on (`executed` stays false) until a resume, and
+   * no longer indexed as "decide pending", so a paused workflow costs the reconcile nothing.
+   */
+  heldByPause?: boolean;
+  /**
+   * When an operator's retry with resumeSubworkflowTasks asked for this SUB_WORKFLOW's child to be
+   * retried too (epoch ms). Until the child reports, every look at it repeats that request, which
+   * the runtime carries out only if the child has not been retried since.
+   */
+  childRetryRequestedAt?: number;
+}
+
+/**
+ * Set while a restart or a rerun removes tasks, before anything is scheduled again: a commit can
+ * neither delete and re-create one item nor hold more than a few dozen writes, so the removal takes
+ * as many decides as it needs, and only a later decide, which no longer loads those tasks, starts
+ * the workflow again.
+ */
+export interface Clearing {
+  /** Tasks with a greater seq go (a rerun keeps the ones running in parallel); 0 for a restart. */
+  afterSeq: number;
+  /** The task a rerun starts again from; absent for a restart, which starts from the first task. */
+  rerunFromTaskId?: string;
+  /** Merged over the rerun task's input when its new attempt is scheduled. */
+  taskInput?: JsonMap;
+  /**
+   * The attempt the rerun task's new run becomes: one past every attempt it had, so no removed
+   * task's id comes back (a worker may still hold that task).
+   */
+  retryCount?: number;
 }
 
 export interface Workflow {
@@ -233,6 +264,10 @@ export interface Workflow {
   taskToDomain?: Record<string, string>;
   /** Earliest instant at which something in this execution falls due (a timeout, a WAIT); 0 when none. */
   nextDeadline: number;
+  /** When an operator last retried, reran or resumed it (epoch ms): the workflow timeout counts from then. */
+  lastRetriedTime?: number;
+  /** Present while a restart or rerun is still removing tasks (see Clearing). */
+  clearing?: Clearing;
 }
 
 /** A running execution together with the definition it started with. */

@@ -1,7 +1,8 @@
 import { type Effect, isTerminalWorkflow, TaskStatus, type Workflow, WorkflowStatus } from '../core/index';
-import { NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError } from '../shared/errors';
 import { terminateWorkflow } from './decide-workflow';
 import type { EngineDeps } from './deps';
+import { retryWorkflow } from './operate-workflow';
 import { isPermanentStartFailure, startWorkflow } from './start-workflow';
 import { updateTask } from './update-task';
 
@@ -81,9 +82,52 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
         if (!(error instanceof NotFoundError)) throw error;
       });
       return;
+    case 'retryChildWorkflow':
+      return retryChild(deps, workflow, effect);
     case 'terminateWorkflow':
       // A child's terminate goes through its own decide path; the modules import each other on purpose.
       await terminateWorkflow(deps, effect.workflowId, effect.reason);
       return;
   }
+};
+
+const RETRIABLE_CHILD = new Set<string>([
+  WorkflowStatus.FAILED,
+  WorkflowStatus.TIMED_OUT,
+  WorkflowStatus.TERMINATED,
+]);
+
+/**
+ * Retries the child of a SUB_WORKFLOW task an operator's retry resumed, through the child's own
+ * retry (resuming its children in turn). Once the child has been retried since the request, or if
+ * it cannot be (it completed, or has nothing to retry), this is the usual look at the child, which
+ * reports it to the parent if it has ended. A child kept busy is left to the parent's next look at
+ * it, which repeats the request.
+ */
+const retryChild = async (
+  deps: EngineDeps,
+  workflow: Workflow,
+  effect: Extract<Effect, { type: 'retryChildWorkflow' }>,
+): Promise<void> => {
+  const child = await deps.store.load(effect.workflowId);
+  const retriedSince = (child?.workflow.lastRetriedTime ?? 0) >= effect.requestedAt;
+  if (child && !retriedSince && RETRIABLE_CHILD.has(child.workflow.status)) {
+    try {
+      const outcome = await retryWorkflow(deps, effect.workflowId, { resumeSubworkflowTasks: true });
+      if (outcome.kind === 'retryLater') {
+        console.warn(
+          JSON.stringify({
+            message: 'child workflow busy; its retry is repeated at the next look at it',
+            workflowId: effect.workflowId,
+            reason: outcome.reason,
+          }),
+        );
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  const { taskId, workflowId, request } = effect;
+  await carryOut(deps, workflow, { type: 'checkChildWorkflow', taskId, workflowId, request });
 };

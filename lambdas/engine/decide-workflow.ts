@@ -33,7 +33,7 @@ export type DecideOutcome =
   /** Someone else is deciding: ask again shortly. The request is handed back, never dropped. */
   | { kind: 'retryLater'; reason: string };
 
-type Decider = (execution: Execution) => DecideResult;
+export type Decider = (execution: Execution) => DecideResult;
 
 /**
  * One decide: read, decide (pure), commit conditioned on the version read, then carry out the
@@ -56,7 +56,8 @@ export const terminateWorkflow = (
 ): Promise<DecideOutcome> =>
   runDecider(deps, workflowId, (execution) => terminate(execution, reason, contextOf(deps)));
 
-const runDecider = async (
+/** The decide path any change of a workflow takes: a decide, a terminate, an operator's operation. */
+export const runDecider = async (
   deps: EngineDeps,
   workflowId: string,
   decider: Decider,
@@ -111,6 +112,7 @@ const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | 
     expectedRevision: stored.taskRevisions.get(task.taskId),
   })),
   removedTaskIds: result.removedTaskIds,
+  definition: result.definition,
 });
 
 /**
@@ -139,7 +141,8 @@ const failureWorkflowsOf = async (deps: EngineDeps, result: DecideResult) => {
   return started;
 };
 
-const contextOf = (deps: EngineDeps) => ({
+/** What a decide consults, read now: the clock, the task definitions, the script sandbox. */
+export const contextOf = (deps: EngineDeps) => ({
   now: deps.clock.now(),
   taskDefs: deps.taskDefs.lookup,
   scripts: deps.scripts,

@@ -5,6 +5,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDefinitionsStore } from '../adapters/dynamodb/definitions-store';
 import { DynamoExecutionStore } from '../adapters/dynamodb/execution-store';
+import { DynamoPollDataStore } from '../adapters/dynamodb/poll-data-store';
+import { DynamoExecutionQueries } from '../adapters/dynamodb/search-queries';
+import { DynamoTaskLogStore } from '../adapters/dynamodb/task-log-store';
 import { FetchHttpClient } from '../adapters/fetch-http-client';
 import { SqsDecideQueue, SqsEventSink, SqsSystemTaskQueue } from '../adapters/sqs-queues';
 import { SchedulerTimers } from '../adapters/timers';
@@ -12,6 +15,7 @@ import { loadScriptRuntime } from '../core/scripting/index';
 import type { EngineDeps } from '../engine/deps';
 import type { SystemTaskDeps } from '../engine/run-system-task';
 import { TaskDefCache } from '../engine/task-def-cache';
+import type { ExecutionQueries, PollDataStore, TaskLogStore } from '../ports';
 import type { Config } from './config';
 
 export interface AwsClients {
@@ -31,7 +35,14 @@ export const createAwsClients = (config: Pick<Config, 'endpoint'>): AwsClients =
 };
 
 /** Everything the handlers run on, built once per process (a Lambda container, the local runtime). */
-export type RuntimeDeps = EngineDeps & SystemTaskDeps & { sleep: (ms: number) => Promise<void> };
+export type RuntimeDeps = EngineDeps &
+  SystemTaskDeps & {
+    sleep: (ms: number) => Promise<void>;
+    /** The API's own stores (ApiDeps); the other handlers ignore them. */
+    taskLogs: TaskLogStore;
+    pollData: PollDataStore;
+    queries: ExecutionQueries;
+  };
 
 export const createRuntimeDeps = async (config: Config, clients: AwsClients): Promise<RuntimeDeps> => {
   const clock = { now: () => Date.now() };
@@ -60,6 +71,9 @@ export const createRuntimeDeps = async (config: Config, clients: AwsClients): Pr
     owner: `decider-${randomUUID()}`,
     http: new FetchHttpClient(),
     events: new SqsEventSink({ client: clients.sqs }),
+    taskLogs: new DynamoTaskLogStore({ client: clients.dynamodb, tableName: config.stateTable }),
+    pollData: new DynamoPollDataStore({ client: clients.dynamodb, tableName: config.stateTable }),
+    queries: new DynamoExecutionQueries({ client: clients.dynamodb, tableName: config.stateTable }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 };

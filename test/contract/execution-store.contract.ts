@@ -701,5 +701,105 @@ export const describeExecutionStoreContract = (
         });
       });
     });
+
+    describe('operations', () => {
+      it('replaces the definition with the one a commit brings, atomically with the rest', async () => {
+        const stored = await start(workerDef('contract_a'), 'wf-new-def');
+        const latest: WorkflowDef = { ...workerDef('contract_b'), name: 'contract_contract_a', version: 2 };
+        const next = { ...stored.workflow, workflowVersion: 2, tasks: [] };
+        // A refused commit leaves the definition as it was.
+        expect(
+          (
+            await store.commit({
+              ...commitOf(stored, { next, changedTasks: [], removedTaskIds: [] } as never),
+              expectedVersion: stored.version - 1,
+              definition: latest,
+            })
+          ).kind,
+        ).toBe('conflict');
+        expect((await store.load('wf-new-def'))!.definition).toEqual(stored.definition);
+        const outcome = await store.commit({
+          ...commitOf(stored, { next, changedTasks: [], removedTaskIds: [onlyTask(stored).taskId] } as never),
+          definition: latest,
+        });
+        expect(outcome).toEqual({ kind: 'committed', version: stored.version + 1 });
+        const loaded = (await store.load('wf-new-def'))!;
+        expect(loaded.definition).toEqual(latest);
+        expect(loaded.workflow).toEqual(next);
+        // Tasks of the new definition are stored and read back against it.
+        const first = decideAt(loaded.workflow, loaded.definition, T0 + 1);
+        expect((await store.commit(commitOf(loaded, first))).kind).toBe('committed');
+        expect((await store.load('wf-new-def'))!.workflow.tasks.map((task) => task.taskDefName)).toEqual([
+          'contract_b',
+        ]);
+      });
+
+      it('leaves a result held by a pause out of findOverdue until it is released', async () => {
+        const definition = workerDef('contract_held');
+        const stored = await start(definition, 'wf-held');
+        const task = onlyTask(stored);
+        const now = T0 + GRACE_MS + 10;
+        const held = { ...task, status: 'COMPLETED' as const, updateTime: T0 + 1, heldByPause: true };
+        expect(await store.putTask('wf-held', held, revisionOf(stored, task))).toBe('written');
+        expect(await store.findOverdue(now, GRACE_MS, 10)).toEqual([]);
+        const { heldByPause: _released, ...released } = held;
+        expect(await store.putTask('wf-held', released, revisionOf(stored, task) + 1)).toBe('written');
+        expect(await store.findOverdue(now, GRACE_MS, 10)).toEqual(['wf-held']);
+      });
+
+      it('removes an execution with its tasks, index entries and idempotency key; false for an unknown one', async () => {
+        const definition = workerDef('contract_removed');
+        const workflow = { ...newWorkflow(definition, 'wf-removed'), idempotencyKey: 'order-9' };
+        expect(await store.create({ workflow, definition }, { key: 'order-9' })).toBe('created');
+        expect((await decideAndCommit('wf-removed', T0)).kind).toBe('committed');
+        const stored = (await store.load('wf-removed'))!;
+        const task = onlyTask(stored);
+        await store.putTask(
+          'wf-removed',
+          { ...task, status: 'COMPLETED', updateTime: T0 },
+          revisionOf(stored, task),
+        );
+
+        expect(await store.remove('wf-removed')).toBe(true);
+        expect(await store.load('wf-removed')).toBeUndefined();
+        expect(await store.getTask('wf-removed', task.taskId)).toBeUndefined();
+        expect(await store.claimTasks('contract_removed', 10, 'worker-1', T0 + 1_000)).toEqual([]);
+        expect(await store.findOverdue(T0 + 3_600_000, GRACE_MS, 10)).toEqual([]);
+        // A decide that read it before cannot write it back.
+        expect(
+          (await store.commit(commitOf(stored, decideAt(stored.workflow, definition, T0 + 1)))).kind,
+        ).toBe('conflict');
+        expect(await store.load('wf-removed')).toBeUndefined();
+        expect(await store.remove('wf-removed')).toBe(false);
+        // The key is free for a new start, and the id can be used again.
+        const again = newWorkflow(definition, 'wf-removed-next');
+        expect(await store.create({ workflow: again, definition }, { key: 'order-9' })).toBe('created');
+        expect(await store.create({ workflow, definition })).toBe('created');
+        expect((await store.load('wf-removed'))!.workflow.tasks).toEqual([]);
+      });
+
+      it('removes an execution with more items than one batch of deletes holds', async () => {
+        const definition = workerDef('contract_many');
+        const stored = await start(definition, 'wf-many');
+        const task = onlyTask(stored);
+        const extra = Array.from({ length: 60 }, (_, i) => ({
+          task: { ...task, taskId: `wf-many:extra${i}:0:0`, referenceTaskName: `extra${i}`, seq: 10 + i },
+        }));
+        expect(
+          (
+            await store.commit({
+              workflowId: 'wf-many',
+              expectedVersion: stored.version,
+              workflow: stored.workflow,
+              tasks: extra,
+              removedTaskIds: [],
+            })
+          ).kind,
+        ).toBe('committed');
+        expect(await store.remove('wf-many')).toBe(true);
+        expect(await store.load('wf-many')).toBeUndefined();
+        expect(await store.getTask('wf-many', 'wf-many:extra59:0:0')).toBeUndefined();
+      });
+    });
   });
 };

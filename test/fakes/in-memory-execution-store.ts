@@ -102,7 +102,11 @@ export class InMemoryExecutionStore implements ExecutionStore {
         const holderRecord = this.executions.get(id);
         return !holderRecord || isTerminalWorkflow(holderRecord.workflow.status);
       };
-      if (idempotency.replacing ? holder !== idempotency.replacing || !holderEnded(holder) : holder !== undefined) {
+      if (
+        idempotency.replacing
+          ? holder !== idempotency.replacing || !holderEnded(holder)
+          : holder !== undefined
+      ) {
         return { kind: 'keyHeld', workflowId: holder ?? idempotency.replacing! };
       }
       this.idempotencyKeys.set(key, workflow.workflowId);
@@ -134,7 +138,8 @@ export class InMemoryExecutionStore implements ExecutionStore {
         lease: record.lease,
         taskRevisions: new Map([...record.tasks].map(([id, { revision }]) => [id, revision])),
       }),
-      // Never changed after create, and the DynamoDB store also hands out one remembered object.
+      // Replaced only by a commit that brings a new one, and the DynamoDB store also hands out one
+      // remembered object.
       definition: record.definition,
     };
   }
@@ -195,7 +200,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
           `100 actions, less the workflow head and body); this one writes ${writes}`,
       );
     }
-    const actions = 2 + writes + 3 * (commit.startedWorkflows?.length ?? 0);
+    const actions = 2 + writes + (commit.definition ? 1 : 0) + 3 * (commit.startedWorkflows?.length ?? 0);
     if (actions > 100) {
       throw new Error(
         `a transaction may hold at most 100 actions (DynamoDB TransactWriteItems); this one needs ${actions}`,
@@ -230,6 +235,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
     for (const started of commit.startedWorkflows ?? []) await this.create(started);
     const { tasks: _tasks, ...head } = copy(commit.workflow);
     record.workflow = head;
+    if (commit.definition) record.definition = copy(commit.definition);
     record.version += 1;
     if (commit.lease) record.lease = undefined;
     this.indexLag?.wrote(commit.workflowId);
@@ -261,14 +267,27 @@ export class InMemoryExecutionStore implements ExecutionStore {
       const deadline = record.workflow.nextDeadline;
       const unseen = [...record.tasks.values()].some(({ task }) => {
         if (!this.indexed(task)) return false;
+        // As the DynamoDB store's marker: a result held by a pause is not pending until a resume.
         const due =
-          isTerminalTask(task.status) && !task.executed ? task.updateTime : responseDeadlineOf(task);
+          isTerminalTask(task.status) && !task.executed && !task.heldByPause
+            ? task.updateTime
+            : responseDeadlineOf(task);
         return due !== undefined && due + graceMs <= now;
       });
       const headDue = deadline > 0 && deadline <= now && (this.indexLag?.visible(workflowId) ?? true);
       if (unseen || headDue) overdue.push(workflowId);
     }
     return overdue;
+  }
+
+  async remove(workflowId: string): Promise<boolean> {
+    const record = this.executions.get(workflowId);
+    if (!record) return false;
+    this.executions.delete(workflowId);
+    const { workflowName, idempotencyKey } = record.workflow;
+    const key = `${workflowName}#${idempotencyKey}`;
+    if (idempotencyKey && this.idempotencyKeys.get(key) === workflowId) this.idempotencyKeys.delete(key);
+    return true;
   }
 
   private indexed(task: Task): boolean {

@@ -6,6 +6,7 @@ import type {
   MetadataStore,
   SystemTaskQueue,
   Timers,
+  WorkflowDefSummary,
 } from '../../lambdas/ports';
 
 export class InMemoryMetadataStore implements MetadataStore {
@@ -16,6 +17,30 @@ export class InMemoryMetadataStore implements MetadataStore {
     const versions = this.workflows.get(definition.name) ?? new Map<number, WorkflowDef>();
     versions.set(definition.version ?? 1, structuredClone(definition));
     this.workflows.set(definition.name, versions);
+  }
+
+  async createWorkflowDef(definition: WorkflowDef) {
+    if (this.workflows.get(definition.name)?.has(definition.version ?? 1)) return 'exists' as const;
+    await this.putWorkflowDef(definition);
+    return 'created' as const;
+  }
+
+  async deleteWorkflowDef(name: string, version: number) {
+    const versions = this.workflows.get(name);
+    if (!versions?.delete(version)) return false;
+    if (versions.size === 0) this.workflows.delete(name);
+    return true;
+  }
+
+  async listWorkflowVersions(name: string): Promise<WorkflowDefSummary[]> {
+    return [...(this.workflows.get(name)?.entries() ?? [])]
+      .sort(([a], [b]) => a - b)
+      .map(([version, { createTime, updateTime }]) => ({
+        name,
+        version,
+        ...(typeof createTime === 'number' ? { createTime } : {}),
+        ...(typeof updateTime === 'number' ? { updateTime } : {}),
+      }));
   }
 
   async getWorkflowDef(name: string, version?: number) {

@@ -5,7 +5,9 @@ import type { EngineDeps } from '../../lambdas/engine/deps';
 import { pollTasks } from '../../lambdas/engine/poll-tasks';
 import { TaskDefCache } from '../../lambdas/engine/task-def-cache';
 import { updateTask } from '../../lambdas/engine/update-task';
+import { InMemoryExecutionQueries } from '../fakes/in-memory-execution-queries';
 import { InMemoryExecutionStore } from '../fakes/in-memory-execution-store';
+import { InMemoryPollDataStore } from '../fakes/in-memory-poll-data-store';
 import {
   InMemoryMetadataStore,
   ManualClock,
@@ -14,6 +16,7 @@ import {
   RecordingTimers,
   SequentialIds,
 } from '../fakes/in-memory-ports';
+import { InMemoryTaskLogStore } from '../fakes/in-memory-task-log-store';
 
 /** The engine over in-memory ports, with the queue under the test's control. */
 export const makeEngine = async (owner = 'decider-1') => {
@@ -21,7 +24,12 @@ export const makeEngine = async (owner = 'decider-1') => {
   const metadata = new InMemoryMetadataStore();
   const store = new InMemoryExecutionStore();
   const decideQueue = new RecordingDecideQueue();
-  const deps: EngineDeps = {
+  // The API's own stores too (ApiDeps), as fakes a test can look into.
+  const deps: EngineDeps & {
+    taskLogs: InMemoryTaskLogStore;
+    pollData: InMemoryPollDataStore;
+    queries: InMemoryExecutionQueries;
+  } = {
     store,
     metadata,
     decideQueue,
@@ -32,6 +40,9 @@ export const makeEngine = async (owner = 'decider-1') => {
     scripts: await loadScriptRuntime(),
     taskDefs: new TaskDefCache(metadata, clock),
     owner,
+    taskLogs: new InMemoryTaskLogStore(),
+    pollData: new InMemoryPollDataStore(),
+    queries: new InMemoryExecutionQueries(store),
   };
   /** Runs queued decides until the queue is empty, as the decide Lambda would; returns their outcomes. */
   const drain = async (limit = 1_000): Promise<DecideOutcome[]> => {

@@ -1,6 +1,12 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { type Item, itemSize } from './attribute-values';
-import { POLLABLE_INDEX, RECONCILE_INDEX } from './execution-keys';
+import {
+  POLLABLE_INDEX,
+  RECONCILE_INDEX,
+  WORKFLOWS_BY_CORRELATION_INDEX,
+  WORKFLOWS_BY_STATUS_INDEX,
+  WORKFLOWS_BY_TYPE_INDEX,
+} from './execution-keys';
 
 /**
  * Request units, counted two ways. `readUnits`/`writeUnits` are what DynamoDB reported through
@@ -115,8 +121,28 @@ export const shapeOf = (item: Item): ItemShape => {
       bytes: itemSize(pick(item, ['pk', 'sk', 'rcShard', 'rcDue', 'workflowId', 'rev'])),
     };
   }
+  // The search indexes (heads only): their keys move at start, end, pause and the like.
+  const searchEntry = (index: string, hash: string, projected: string[]) => {
+    if (!item[hash] || !item.startKey) return;
+    entries[index] = {
+      key: keyText(item, [hash, 'startKey']),
+      projection: keyText(item, projected),
+      bytes: itemSize(pick(item, ['pk', 'sk', hash, 'startKey', ...projected])),
+    };
+  };
+  searchEntry(WORKFLOWS_BY_TYPE_INDEX, 'typeKey', ['workflowVersion']);
+  searchEntry(WORKFLOWS_BY_STATUS_INDEX, 'statusKey', []);
+  searchEntry(WORKFLOWS_BY_CORRELATION_INDEX, 'correlationKey', []);
   return { bytes: itemSize(item), entries };
 };
+
+const INDEXES = [
+  POLLABLE_INDEX,
+  RECONCILE_INDEX,
+  WORKFLOWS_BY_TYPE_INDEX,
+  WORKFLOWS_BY_STATUS_INDEX,
+  WORKFLOWS_BY_CORRELATION_INDEX,
+] as const;
 
 /**
  * Index writes caused by an item going from `before` to `after` (either may be absent): adding or
@@ -125,7 +151,7 @@ export const shapeOf = (item: Item): ItemShape => {
  */
 export const indexWriteUnits = (before: ItemShape | undefined, after: ItemShape | undefined): number => {
   let units = 0;
-  for (const index of [POLLABLE_INDEX, RECONCILE_INDEX]) {
+  for (const index of INDEXES) {
     const old = before?.entries[index];
     const next = after?.entries[index];
     if (!old && !next) continue;

@@ -17,7 +17,7 @@ import {
   taskKeyOf,
   type WorkflowBody,
 } from './execution-items';
-import { BODY_SK, HEAD_SK } from './execution-keys';
+import { BODY_SK, DEF_SK, HEAD_SK } from './execution-keys';
 
 /** DynamoDB's cap on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -183,8 +183,34 @@ export const planCommit = (commit: DecideCommit, context: CommitContext): Commit
       after: { key, shape: after },
     });
   }
+  if (commit.definition) actions.push(definitionPut(commit, commit.definition, context));
   for (const started of commit.startedWorkflows ?? []) actions.push(...startActions(started, context));
   return { actions, body: writeBody ? body : undefined };
+};
+
+/**
+ * Which definition a #DEF item holds: the version of the commit that wrote it, 0 for the one the
+ * execution was created with. Stores remember definitions per execution; this tells them when the
+ * one they remember was replaced (a restart with the latest definitions) by another process.
+ */
+export const definitionRevisionOf = (item: Item): number => Number(item.defRev?.N ?? 0);
+
+const definitionPut = (
+  commit: DecideCommit,
+  definition: WorkflowDef,
+  context: CommitContext,
+): TransactionAction => {
+  const { workflowId } = commit;
+  const item = { ...definitionItem(workflowId, definition), defRev: N(commit.expectedVersion + 1) };
+  const key = keyOf(workflowId, DEF_SK);
+  const after = shapeOf(item);
+  return {
+    target: `the definition of ${workflowId}`,
+    action: { Put: { TableName: '', Item: item } },
+    explain: () => `the definition of ${workflowId} could not be written`,
+    estimatedWriteUnits: itemWriteUnits(context.shapeOf(key), after, true),
+    after: { key, shape: after },
+  };
 };
 
 /** A new execution's head (only if absent), body and definition; it has no tasks before its first decide. */

@@ -8,13 +8,15 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TaskDef, WorkflowDef } from '../../core/index';
-import type { MetadataStore } from '../../ports';
+import type { MetadataStore, WorkflowDefSummary } from '../../ports';
+import { isConditionFailure } from './store-context';
 
 /**
  * Workflow definitions by name and version, task definitions by name, in a table of their own.
  * Keys: workflow `pk = WORKFLOW#<name>`, `sk = V#<version, 10 digits>` (so the newest version is the
- * last in the partition); task `pk = TASK#<name>`, `sk = #`. The table holds nothing else, so the
- * rare full listings (GET /metadata/workflow, /metadata/taskdefs) read it whole.
+ * last in the partition); task `pk = TASK#<name>`, `sk = #`. A name's versions are one Query on
+ * its partition. The table holds nothing else, so the rare full listings (GET /metadata/workflow,
+ * /metadata/taskdefs) read it whole.
  */
 export const definitionsTableDefinition = (tableName: string): CreateTableCommandInput => ({
   TableName: tableName,
@@ -29,11 +31,23 @@ export const definitionsTableDefinition = (tableName: string): CreateTableComman
   ],
 });
 
+const workflowPartition = (name: string) => `WORKFLOW#${name}`;
 const workflowKey = (name: string, version: number) => ({
-  pk: `WORKFLOW#${name}`,
+  pk: workflowPartition(name),
   sk: `V#${String(version).padStart(10, '0')}`,
 });
 const taskKey = (name: string) => ({ pk: `TASK#${name}`, sk: '#' });
+const versionOfSk = (sk: string): number => Number(sk.slice('V#'.length));
+
+/** A definition without a version is version 1, as Conductor defaults it. */
+const workflowItem = (definition: WorkflowDef) => {
+  const version = definition.version ?? 1;
+  return {
+    ...workflowKey(definition.name, version),
+    kind: 'workflow',
+    definition: { ...definition, version },
+  };
+};
 
 export class DynamoDefinitionsStore implements MetadataStore {
   private readonly client: DynamoDBDocumentClient;
@@ -45,17 +59,63 @@ export class DynamoDefinitionsStore implements MetadataStore {
   }
 
   async putWorkflowDef(definition: WorkflowDef): Promise<void> {
-    const version = definition.version ?? 1;
-    await this.client.send(
-      new PutCommand({
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: workflowItem(definition) }));
+  }
+
+  async createWorkflowDef(definition: WorkflowDef): Promise<'created' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: workflowItem(definition),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  async deleteWorkflowDef(name: string, version: number): Promise<boolean> {
+    const deleted = await this.client.send(
+      new DeleteCommand({
         TableName: this.tableName,
-        Item: {
-          ...workflowKey(definition.name, version),
-          kind: 'workflow',
-          definition: { ...definition, version },
-        },
+        Key: workflowKey(name, version),
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    return deleted.Attributes !== undefined;
+  }
+
+  /**
+   * One Query on the name's partition. DynamoDB bills a Query by the size of the items it reads,
+   * not of what it returns, so this costs the whole definitions; the projection only keeps their
+   * bodies off the wire.
+   */
+  async listWorkflowVersions(name: string): Promise<WorkflowDefSummary[]> {
+    const summaries: WorkflowDefSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': workflowPartition(name) },
+          ProjectionExpression: 'sk, #definition.createTime, #definition.updateTime',
+          ExpressionAttributeNames: { '#definition': 'definition' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const times = (item.definition ?? {}) as { createTime?: number; updateTime?: number };
+        summaries.push({ name, version: versionOfSk(item.sk as string), ...times });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return summaries;
   }
 
   async getWorkflowDef(name: string, version?: number): Promise<WorkflowDef | undefined> {
@@ -69,7 +129,7 @@ export class DynamoDefinitionsStore implements MetadataStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `WORKFLOW#${name}` },
+        ExpressionAttributeValues: { ':pk': workflowPartition(name) },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,

@@ -18,11 +18,18 @@ import {
   BODY_SK,
   DEF_SK,
   HEAD_SK,
+  MAX_INDEXED_CORRELATION_BYTES,
+  MAX_INDEXED_NAME_BYTES,
   queueKeyOf,
   queueSortOf,
   reconcileShardOf,
+  searchShardOf,
+  startKeyOf,
+  statusKeyOf,
   taskIdOfSk,
   taskSk,
+  typeKeyOf,
+  utf8Length,
   workflowPk,
 } from './execution-keys';
 
@@ -32,6 +39,7 @@ import {
  * can forget to add or remove a queue entry or a reconcile marker.
  *
  *   #HEAD  pk sk workflowId version epoch status nextDeadline header{…} [leaseOwner leaseExpiresAt] [rcShard rcDue]
+ *          typeKey statusKey startKey workflowVersion [correlationKey]   (search indexes)
  *   #BODY  pk sk input output variables [taskToDomain]
  *   #DEF   pk sk definition
  *   T#…    pk sk workflowId rev task{…} [queueKey queueSort] [rcShard rcDue]
@@ -77,12 +85,35 @@ export const headReconcileAttributes = (workflow: Workflow): Item =>
     ? { rcShard: S(reconcileShardOf('H', workflow.workflowId)), rcDue: N(workflow.nextDeadline) }
     : {};
 
+/**
+ * The search indexes' keys (execution-keys.ts). They derive from the name, version, start time,
+ * correlationId and status only, so a commit that leaves the status alone rewrites them unchanged
+ * and costs no index write; a name or correlationId too long for a key is left out of its index.
+ */
+const headSearchAttributes = (workflow: Workflow): Item => {
+  const shard = searchShardOf(workflow.workflowId);
+  const attributes: Item = {
+    statusKey: S(statusKeyOf(workflow.status, shard)),
+    startKey: S(startKeyOf(workflow.startTime, workflow.workflowId)),
+    workflowVersion: N(workflow.workflowVersion),
+  };
+  if (utf8Length(workflow.workflowName) <= MAX_INDEXED_NAME_BYTES) {
+    attributes.typeKey = S(typeKeyOf(workflow.workflowName, workflow.status, shard));
+  }
+  const { correlationId } = workflow;
+  if (correlationId && utf8Length(correlationId) <= MAX_INDEXED_CORRELATION_BYTES) {
+    attributes.correlationKey = S(correlationId);
+  }
+  return attributes;
+};
+
 /** The fields a commit rewrites on #HEAD (everything but version, epoch and the lease). */
 export const headStateAttributes = (workflow: Workflow): Item => ({
   workflowId: S(workflow.workflowId),
   status: S(workflow.status),
   nextDeadline: N(workflow.nextDeadline),
   header: toAttribute(headerOf(workflow))!,
+  ...headSearchAttributes(workflow),
 });
 
 export const headItem = (workflow: Workflow, version: number, epoch: number): Item => ({
@@ -152,10 +183,12 @@ export const taskItem = (workflowId: string, task: Task, rev: number, context: T
     item.queueSort = S(queueSortOf(pollableAt(task), task.taskId));
     if (task.responseTimeoutSeconds > 0) item.responseTimeoutMs = N(task.responseTimeoutSeconds * 1000);
   }
-  // The "decide pending" marker: an ended task no decide has acted on yet; or a claimed task's
-  // response deadline (the reconcile finds both once due, see find-overdue.ts).
+  // The "decide pending" marker: an ended task no decide has acted on yet (unless a pause holds
+  // it: nothing acts on it before a resume); or a claimed task's response deadline (the reconcile
+  // finds both once due, see find-overdue.ts).
   const responseDeadline = responseDeadlineOf(task);
-  if ((isTerminalTask(task.status) && !task.executed) || responseDeadline !== undefined) {
+  const pending = isTerminalTask(task.status) && !task.executed && !task.heldByPause;
+  if (pending || responseDeadline !== undefined) {
     item.rcShard = S(reconcileShardOf('T', workflowId));
     item.rcDue = N(responseDeadline ?? task.updateTime);
   }

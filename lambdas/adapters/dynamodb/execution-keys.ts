@@ -16,6 +16,15 @@
  *              T: on a task item while it has ended and no decide has acted on it, due at updateTime
  *              H: on #HEAD while the workflow is RUNNING with a deadline, due at nextDeadline
  *              (INCLUDE workflowId, rev)
+ *
+ * Three more on #HEAD only serve searches and lists (docs/storage.md). Their keys change only when
+ * the workflow's status does (start, end, pause, resume), never with a task transition:
+ *
+ *   workflowsByType         typeKey = <workflowName>#<status>#<shard>, startKey = <startTime, 13 digits>#<workflowId>
+ *                           (INCLUDE workflowVersion)
+ *   workflowsByStatus       statusKey = <status>#<shard>, startKey
+ *   workflowsByCorrelation  correlationKey = <correlationId>, startKey; only with a correlationId
+ *   shard = fnv1a(workflowId) mod 4, so that starts of one type or status spread over 4 partitions
  */
 
 export const HEAD_SK = '#HEAD';
@@ -83,3 +92,45 @@ export type ReconcileKind = 'T' | 'H';
 
 export const reconcileShardOf = (kind: ReconcileKind, workflowId: string): string =>
   `${kind}${stableHash(workflowId) % RECONCILE_SHARDS}`;
+
+export const WORKFLOWS_BY_TYPE_INDEX = 'workflowsByType';
+export const WORKFLOWS_BY_STATUS_INDEX = 'workflowsByStatus';
+export const WORKFLOWS_BY_CORRELATION_INDEX = 'workflowsByCorrelation';
+/**
+ * Partitions per workflow type and status in the first two search indexes. Every start writes the
+ * RUNNING partition and every end deletes from it: 4 partitions take ~2,000 starts a second of one
+ * type; a search reads all 4 (0.5 RCU each at least), so more would make every search dearer.
+ */
+export const SEARCH_SHARDS = 4;
+/**
+ * The longest correlationId indexed, in UTF-8 bytes (a partition key may hold 2,048): a longer one
+ * would make the head's write fail, so such a workflow is only left out of correlation lookups.
+ */
+export const MAX_INDEXED_CORRELATION_BYTES = 1024;
+/** Likewise for the workflow name inside typeKey. */
+export const MAX_INDEXED_NAME_BYTES = 1024;
+
+export const searchShardOf = (workflowId: string): number => stableHash(workflowId) % SEARCH_SHARDS;
+
+export const typeKeyOf = (workflowName: string, status: string, shard: number): string =>
+  `${workflowName}#${status}#${shard}`;
+
+export const statusKeyOf = (status: string, shard: number): string => `${status}#${shard}`;
+
+/** Start order, unique per workflow: ties on the millisecond are broken by id, so paging is stable. */
+export const startKeyOf = (startTime: number, workflowId: string): string =>
+  `${paddedMs(startTime)}#${workflowId}`;
+
+/** The largest instant 13 digits hold; bounds beyond it are clamped so that string order stays time order. */
+const MAX_PADDED_MS = 9_999_999_999_999;
+
+/**
+ * Inclusive startTime bounds as startKey bounds: every key of instant t sorts after `<t>` and
+ * before `<t>~`, so [from, to] is BETWEEN `<from>` AND `<to>~`.
+ */
+export const startKeyRange = (from: number, to: number): [string, string] => [
+  paddedMs(Math.min(from, MAX_PADDED_MS)),
+  `${paddedMs(Math.min(to, MAX_PADDED_MS))}~`,
+];
+
+export const utf8Length = (text: string): number => new TextEncoder().encode(text).length;

@@ -23,6 +23,7 @@ import { CapacityMeter, type ItemShape, itemWriteUnits, readUnitsFor, shapeOf } 
 import { claimTasks } from './claim-tasks';
 import {
   alreadyStarted,
+  definitionRevisionOf,
   judgeCancellation,
   MAX_TASK_WRITES_PER_COMMIT,
   MAX_TRANSACTION_ACTIONS,
@@ -55,6 +56,7 @@ import { BODY_SK, DEF_SK, DEFAULT_QUEUE_SHARDS, HEAD_SK, isTaskSk, workflowPk } 
 import { findOverdue } from './find-overdue';
 import { idempotencyActions, keyHolderOf } from './idempotency-keys';
 import { LruMap } from './lru-map';
+import { removeExecution } from './remove-execution';
 import {
   definitionFor,
   errorName,
@@ -91,6 +93,8 @@ export class DynamoExecutionStore implements ExecutionStore {
   private readonly context: StoreContext;
   /** The body each execution had at the version last loaded, so a commit writes it only on change. */
   private readonly bodies: LruMap<string, { version: number; body: WorkflowBody }>;
+  /** Which #DEF each remembered definition came from (see definitionRevisionOf). */
+  private readonly definitionRevisions: LruMap<string, number>;
 
   constructor({
     client,
@@ -109,6 +113,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       shapes: new LruMap(cacheSize * 64),
     };
     this.bodies = new LruMap(cacheSize);
+    this.definitionRevisions = new LruMap(cacheSize);
   }
 
   async create(
@@ -147,7 +152,8 @@ export class DynamoExecutionStore implements ExecutionStore {
         kind: 'write',
         reported: result.ConsumedCapacity,
         estimatedWriteUnits:
-          items.reduce((sum, item) => sum + itemWriteUnits(null, shapeOf(item), true), 0) + 2 * keyActions.length,
+          items.reduce((sum, item) => sum + itemWriteUnits(null, shapeOf(item), true), 0) +
+          2 * keyActions.length,
       });
       for (const item of items) rememberShape(this.context, item);
       return 'created' as const;
@@ -181,11 +187,17 @@ export class DynamoExecutionStore implements ExecutionStore {
     }
     if (!head) return undefined;
     if (!definitionRecord) throw new Error(`workflow ${workflowId} has no stored definition`);
-    // A definition never changes during an execution (and the port deletes nothing, so an id is
-    // never reused): reuse the remembered object, so the steps of loaded tasks are the very
-    // objects a later commit compares against.
-    const definition = this.context.definitions.get(workflowId) ?? definitionOf(definitionRecord);
+    // Reuse the remembered object, so the steps of loaded tasks are the very objects a later
+    // commit compares against, unless #DEF has been replaced since (a restart with the latest
+    // definitions, or a removed id started again, maybe by another process).
+    const revision = definitionRevisionOf(definitionRecord);
+    const remembered =
+      this.definitionRevisions.get(workflowId) === revision
+        ? this.context.definitions.get(workflowId)
+        : undefined;
+    const definition = remembered ?? definitionOf(definitionRecord);
     this.context.definitions.set(workflowId, definition);
+    this.definitionRevisions.set(workflowId, revision);
     const taskRevisions = new Map<string, number>();
     const tasks = taskItems
       .map((item) => {
@@ -223,10 +235,23 @@ export class DynamoExecutionStore implements ExecutionStore {
       estimatedReadUnits: readUnitsFor(shape?.bytes ?? 0, true),
     });
     if (!found.Item) return undefined;
-    const definition = needsDefinition(found.Item)
-      ? await definitionFor(this.context, workflowId)
-      : undefined;
-    return { task: taskOf(found.Item, definition), revision: revisionOf(found.Item) };
+    if (!needsDefinition(found.Item))
+      return { task: taskOf(found.Item, undefined), revision: revisionOf(found.Item) };
+    try {
+      return {
+        task: taskOf(found.Item, await definitionFor(this.context, workflowId)),
+        revision: revisionOf(found.Item),
+      };
+    } catch (error) {
+      // The remembered definition may be one a restart has replaced since: read #DEF once more.
+      if (!this.context.definitions.has(workflowId)) throw error;
+      this.context.definitions.delete(workflowId);
+      this.definitionRevisions.delete(workflowId);
+      return {
+        task: taskOf(found.Item, await definitionFor(this.context, workflowId)),
+        revision: revisionOf(found.Item),
+      };
+    }
   }
 
   async putTask(workflowId: string, task: Task, expectedRevision: number) {
@@ -336,6 +361,10 @@ export class DynamoExecutionStore implements ExecutionStore {
       const version = commit.expectedVersion + 1;
       const body = plan.body ?? loaded?.body ?? bodyOf(commit.workflow);
       this.bodies.set(commit.workflowId, { version, body });
+      if (commit.definition) {
+        this.context.definitions.set(commit.workflowId, commit.definition);
+        this.definitionRevisions.set(commit.workflowId, version);
+      }
       return { kind: 'committed', version };
     } catch (error) {
       if (errorName(error) !== 'TransactionCanceledException') throw error;
@@ -371,6 +400,13 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   findOverdue(now: number, graceMs: number, limit: number): Promise<string[]> {
     return findOverdue(this.context, now, graceMs, limit);
+  }
+
+  async remove(workflowId: string): Promise<boolean> {
+    const existed = await removeExecution(this.context, workflowId);
+    this.bodies.delete(workflowId);
+    this.definitionRevisions.delete(workflowId);
+    return existed;
   }
 
   /** Every item of one execution, strongly consistent, all pages. */

@@ -1,5 +1,11 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { POLLABLE_INDEX, RECONCILE_INDEX } from './execution-keys';
+import {
+  POLLABLE_INDEX,
+  RECONCILE_INDEX,
+  WORKFLOWS_BY_CORRELATION_INDEX,
+  WORKFLOWS_BY_STATUS_INDEX,
+  WORKFLOWS_BY_TYPE_INDEX,
+} from './execution-keys';
 
 /**
  * The executions table as plain CreateTable input: the local runtime creates it from this, and the
@@ -15,6 +21,10 @@ export const executionTableDefinition = (tableName: string): CreateTableCommandI
     { AttributeName: 'queueSort', AttributeType: 'S' },
     { AttributeName: 'rcShard', AttributeType: 'S' },
     { AttributeName: 'rcDue', AttributeType: 'N' },
+    { AttributeName: 'typeKey', AttributeType: 'S' },
+    { AttributeName: 'statusKey', AttributeType: 'S' },
+    { AttributeName: 'correlationKey', AttributeType: 'S' },
+    { AttributeName: 'startKey', AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' },
@@ -39,6 +49,34 @@ export const executionTableDefinition = (tableName: string): CreateTableCommandI
         { AttributeName: 'rcDue', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['workflowId', 'rev'] },
+    },
+    // The search indexes hold heads only, and only what never changes besides their keys: a
+    // projected attribute that a commit changed would cost an index write on every commit. A
+    // search reads the page's heads and bodies from the table (search-workflows.ts).
+    {
+      // workflowVersion lets the running list filter by version without reading heads.
+      IndexName: WORKFLOWS_BY_TYPE_INDEX,
+      KeySchema: [
+        { AttributeName: 'typeKey', KeyType: 'HASH' },
+        { AttributeName: 'startKey', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['workflowVersion'] },
+    },
+    {
+      IndexName: WORKFLOWS_BY_STATUS_INDEX,
+      KeySchema: [
+        { AttributeName: 'statusKey', KeyType: 'HASH' },
+        { AttributeName: 'startKey', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      IndexName: WORKFLOWS_BY_CORRELATION_INDEX,
+      KeySchema: [
+        { AttributeName: 'correlationKey', KeyType: 'HASH' },
+        { AttributeName: 'startKey', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     },
   ],
 });

@@ -16,7 +16,12 @@ export const idempotencyKeyOf = (workflowName: string, key: string): Item => ({
   sk: S('#'),
 });
 
-const ENDED = [WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT, WorkflowStatus.TERMINATED];
+const ENDED = [
+  WorkflowStatus.COMPLETED,
+  WorkflowStatus.FAILED,
+  WorkflowStatus.TIMED_OUT,
+  WorkflowStatus.TERMINATED,
+];
 
 /** The actions that claim the key for `workflowId`, appended after the execution's own puts. */
 export const idempotencyActions = (

@@ -1,0 +1,168 @@
+import type { RerunRequest, SkipTaskRequest } from '../core/index';
+import {
+  type OperationOutcome,
+  pauseWorkflow,
+  removeWorkflow,
+  requestDecide,
+  rerunWorkflow,
+  restartWorkflow,
+  resumeWorkflow,
+  retryWorkflow,
+  skipWorkflowTask,
+} from '../engine/operate-workflow';
+import { ServiceUnavailableError } from './errors';
+import {
+  checkedFields,
+  type FieldRule,
+  isObject,
+  objectBody,
+  optionalObjectBody,
+  queryBool,
+} from './request';
+import { empty, text } from './responses';
+import type { ApiDeps, Route } from './router';
+
+/**
+ * Conductor's operations on a running or ended workflow, with its paths and answers: 200 with an
+ * empty body, except retry and restart (204, as Conductor answers them) and rerun (the workflow id
+ * as text). Each is applied through the engine's decide path (engine/operate-workflow.ts).
+ */
+
+/**
+ * Waits between attempts while another decide holds the workflow's lease, as terminate does: a
+ * decide takes milliseconds, so a second or so covers a busy workflow, and a lease left by a crashed
+ * decider (30 s) is answered 503 for the client to retry.
+ */
+const BUSY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800] as const;
+
+const whileBusy = async (
+  deps: ApiDeps,
+  workflowId: string,
+  what: string,
+  attempt: () => Promise<OperationOutcome>,
+): Promise<void> => {
+  for (let round = 0; ; round++) {
+    const outcome = await attempt();
+    if (outcome.kind === 'applied') return;
+    const delay = BUSY_RETRY_DELAYS_MS[round];
+    if (delay === undefined) {
+      throw new ServiceUnavailableError(
+        `workflow ${workflowId} was not ${what}: it is busy (${outcome.reason}); try again in a few seconds`,
+      );
+    }
+    await deps.sleep(delay);
+  }
+};
+
+const anObject: FieldRule['ok'] = isObject;
+const aString: FieldRule['ok'] = (value) => typeof value === 'string';
+
+const SKIP_TASK_REQUEST: Record<string, FieldRule> = {
+  taskInput: { ok: anObject, wanted: 'an object: input recorded on the skipped task' },
+  taskOutput: { ok: anObject, wanted: 'an object: the skipped task’s output' },
+};
+
+/** RerunWorkflowRequest; its reRunFromWorkflowId is the path's, as in Conductor. */
+const RERUN_REQUEST: Record<string, FieldRule> = {
+  reRunFromWorkflowId: { ok: aString, wanted: 'a string (the path names the workflow)' },
+  reRunFromTaskId: {
+    ok: (value) => typeof value === 'string' && value !== '',
+    wanted: 'a non-empty string: the id of the task to run again',
+  },
+  taskInput: { ok: anObject, wanted: 'an object, merged over the task’s input' },
+  workflowInput: { ok: anObject, wanted: 'an object, the workflow’s new input' },
+  correlationId: { ok: aString, wanted: 'a string' },
+};
+
+export const workflowOperationRoutes: Route[] = [
+  {
+    method: 'PUT',
+    path: '/api/workflow/decide/{workflowId}',
+    handle: async (request, deps) => {
+      await requestDecide(deps, request.params.workflowId!);
+      return empty();
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/workflow/{workflowId}/pause',
+    handle: async (request, deps) => {
+      const { workflowId } = request.params as { workflowId: string };
+      await whileBusy(deps, workflowId, 'paused', () => pauseWorkflow(deps, workflowId));
+      return empty();
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/workflow/{workflowId}/resume',
+    handle: async (request, deps) => {
+      const { workflowId } = request.params as { workflowId: string };
+      await whileBusy(deps, workflowId, 'resumed', () => resumeWorkflow(deps, workflowId));
+      return empty();
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/workflow/{workflowId}/skiptask/{taskReferenceName}',
+    handle: async (request, deps) => {
+      const { workflowId, taskReferenceName } = request.params as {
+        workflowId: string;
+        taskReferenceName: string;
+      };
+      // Conductor binds SkipTaskRequest without requiring it; no body skips with an empty output.
+      const body = optionalObjectBody(request, 'a SkipTaskRequest');
+      const skip = checkedFields<SkipTaskRequest>(body, SKIP_TASK_REQUEST, 'SkipTaskRequest');
+      await whileBusy(deps, workflowId, `changed (skipping ${taskReferenceName})`, () =>
+        skipWorkflowTask(deps, workflowId, taskReferenceName, skip),
+      );
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/workflow/{workflowId}/retry',
+    handle: async (request, deps) => {
+      const { workflowId } = request.params as { workflowId: string };
+      const resumeSubworkflowTasks = queryBool(request, 'resumeSubworkflowTasks', false);
+      await whileBusy(deps, workflowId, 'retried', () =>
+        retryWorkflow(deps, workflowId, { resumeSubworkflowTasks }),
+      );
+      return empty(204);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/workflow/{workflowId}/restart',
+    handle: async (request, deps) => {
+      const { workflowId } = request.params as { workflowId: string };
+      const useLatestDefinitions = queryBool(request, 'useLatestDefinitions', false);
+      await whileBusy(deps, workflowId, 'restarted', () =>
+        restartWorkflow(deps, workflowId, { useLatestDefinitions }),
+      );
+      return empty(204);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/workflow/{workflowId}/rerun',
+    handle: async (request, deps) => {
+      const { workflowId } = request.params as { workflowId: string };
+      const body = objectBody(request, 'a RerunWorkflowRequest');
+      const { reRunFromWorkflowId: _fromPath, ...rerun } = checkedFields<
+        RerunRequest & { reRunFromWorkflowId?: string }
+      >(body, RERUN_REQUEST, 'RerunWorkflowRequest');
+      await whileBusy(deps, workflowId, 'rerun', () => rerunWorkflow(deps, workflowId, rerun));
+      return text(workflowId);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/workflow/{workflowId}/remove',
+    handle: async (request, deps) => {
+      // archiveWorkflow is accepted and ignored: Baton keeps no archive, removing is deleting.
+      queryBool(request, 'archiveWorkflow', true);
+      await removeWorkflow(deps, request.params.workflowId!);
+      return empty();
+    },
+  },
+];
