@@ -194,6 +194,8 @@ export interface TaskLogStore {
   appendTaskLogs(workflowId: string, logs: readonly TaskExecLog[]): Promise<void>;
   /** A task's lines, newest first, fetched page by page as the caller reads on. */
   newestTaskLogs(workflowId: string, taskId: string): AsyncIterable<TaskExecLog>;
+  /** Deletes every line of a workflow's tasks: part of removing the workflow. */
+  removeTaskLogs(workflowId: string): Promise<void>;
 }
 
 /** When a worker last polled a task type: Conductor's PollData (queueName is the task type). */

@@ -161,7 +161,13 @@ export const workflowOperationRoutes: Route[] = [
     handle: async (request, deps) => {
       // archiveWorkflow is accepted and ignored: Baton keeps no archive, removing is deleting.
       queryBool(request, 'archiveWorkflow', true);
-      await removeWorkflow(deps, request.params.workflowId!);
+      const { workflowId } = request.params as { workflowId: string };
+      try {
+        await removeWorkflow(deps, workflowId);
+      } finally {
+        // Also when the execution is already gone: a removal that stopped half way left them.
+        await deps.taskLogs.removeTaskLogs(workflowId);
+      }
       return empty();
     },
   },

@@ -26,6 +26,18 @@ const logsOf = async (api: Api, taskId: string) => {
 };
 
 describe('task logs over the API', () => {
+  it('removes a workflow’s task logs with the workflow', async () => {
+    const api = await makeApi();
+    const { taskId, workflowInstanceId } = await runningTask(api);
+    await api.call('POST', `/api/tasks/${taskId}/log`, { rawBody: 'about to be removed' });
+    expect(await logsOf(api, taskId)).toHaveLength(1);
+    expect((await api.call('DELETE', `/api/workflow/${workflowInstanceId}/remove`)).status).toBe(200);
+    expect((await api.call('GET', `/api/tasks/${taskId}/log`)).status).toBe(404);
+    const left = [];
+    for await (const line of api.deps.taskLogs.newestTaskLogs(workflowInstanceId, taskId)) left.push(line);
+    expect(left).toEqual([]);
+  });
+
   it('takes a line as plain text and answers it as a TaskExecLog with the server’s time', async () => {
     const api = await makeApi();
     const { taskId } = await runningTask(api);

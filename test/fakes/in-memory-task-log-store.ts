@@ -18,6 +18,12 @@ export class InMemoryTaskLogStore implements TaskLogStore {
     }
   }
 
+  async removeTaskLogs(workflowId: string) {
+    for (const key of [...this.lines.keys()]) {
+      if (key.startsWith(`${workflowId}\u0000`)) this.lines.delete(key);
+    }
+  }
+
   async *newestTaskLogs(workflowId: string, taskId: string): AsyncIterable<TaskExecLog> {
     const list = this.lines.get(`${workflowId}\u0000${taskId}`) ?? [];
     for (let index = list.length - 1; index >= 0; index--) yield { ...list[index]! };

@@ -144,6 +144,25 @@ describe('DynamoTaskLogStore on moto', () => {
     expect(await collect(logs.newestTaskLogs('wf-2', 'wf-2:none:0:0'))).toEqual([]);
     expect(await collect(logs.newestTaskLogs('wf-3', 'wf-2:a:0:0'))).toEqual([]);
   });
+
+  it('removes every line of a workflow, over several batches, and no other workflow’s', async () => {
+    const tableName = await freshTable();
+    const logs = new DynamoTaskLogStore({ client, tableName });
+    const lines = (workflowId: string, count: number) =>
+      Array.from({ length: count }, (_, index) => ({
+        taskId: `${workflowId}:t${index % 3}:0:0`,
+        log: `line ${index}`,
+        createdTime: T0 + index,
+      }));
+    await logs.appendTaskLogs('wf-gone', lines('wf-gone', 60));
+    await logs.appendTaskLogs('wf-kept', lines('wf-kept', 2));
+    await logs.removeTaskLogs('wf-gone');
+    for (const task of ['t0', 't1', 't2']) {
+      expect(await collect(logs.newestTaskLogs('wf-gone', `wf-gone:${task}:0:0`))).toEqual([]);
+    }
+    expect(await collect(logs.newestTaskLogs('wf-kept', 'wf-kept:t0:0:0'))).toHaveLength(1);
+    await logs.removeTaskLogs('wf-none');
+  });
 });
 
 describe('DynamoPollDataStore on moto', () => {

@@ -82,6 +82,26 @@ export class DynamoTaskLogStore implements TaskLogStore {
     } while (start);
   }
 
+  async removeTaskLogs(workflowId: string): Promise<void> {
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: logPk(workflowId) } },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      const deletes: WriteRequest[] = (page.Items ?? []).map((key) => ({ DeleteRequest: { Key: key } }));
+      for (let first = 0; first < deletes.length; first += BATCH_SIZE) {
+        await this.writeBatch(deletes.slice(first, first + BATCH_SIZE));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
   private itemOf(workflowId: string, entry: TaskExecLog, position: number): Item {
     const order = `${paddedMs(entry.createdTime)}#${String(position).padStart(4, '0')}`;
     return {
