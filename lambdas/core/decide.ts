@@ -119,7 +119,15 @@ class Decision implements OperationScope {
   ) {
     this.definition = execution.definition;
     this.index = indexDefinition(execution.definition);
-    this.draft = new ExecutionDraft(execution.workflow, ctx.now);
+    const forked = new Map<string, boolean>();
+    this.draft = new ExecutionDraft(execution.workflow, ctx.now, (step) => {
+      let inFork = forked.get(step.taskReferenceName);
+      if (inFork === undefined) {
+        inFork = isInFork(this.index, step);
+        forked.set(step.taskReferenceName, inFork);
+      }
+      return inFork;
+    });
     for (const task of this.draft.active()) this.watch(task);
   }
 
@@ -465,6 +473,17 @@ const HOLDS_PROGRESS = new Set<string>([TaskType.JOIN, TaskType.EXCLUSIVE_JOIN, 
 
 const resumesInPlace = (task: Task): boolean =>
   task.status === TaskStatus.CANCELED || HOLDS_PROGRESS.has(typeOf(task.workflowTask));
+
+/** Whether a step sits in a FORK_JOIN's branch, at any depth; a step in no definition was forked dynamically. */
+const isInFork = (index: DefinitionIndex, step: WorkflowTask): boolean => {
+  let place = index.place(step.taskReferenceName);
+  if (!place) return true;
+  while (place?.owner) {
+    if (typeOf(place.owner) === TaskType.FORK_JOIN) return true;
+    place = index.place(place.owner.taskReferenceName);
+  }
+  return false;
+};
 
 /** Stands in as the owner of the top-level task list. */
 const rootStep: WorkflowTask = { name: '', taskReferenceName: '', type: TaskType.SIMPLE };

@@ -85,6 +85,8 @@ export class ExecutionDraft {
   constructor(
     workflow: Workflow,
     private readonly now: number,
+    /** Whether a step sits in a fork's branch (definition-index.ts); tasks made for it are marked. */
+    private readonly inFork: (step: WorkflowTask) => boolean = () => false,
   ) {
     this.workflow = { ...workflow };
     this.tasks = [...workflow.tasks];
@@ -192,6 +194,7 @@ export class ExecutionDraft {
       workflowTask: step,
       waitTimeout: fields.waitTimeout,
     };
+    if (this.inFork(step)) task.inFork = true;
     if (task.callbackAfterSeconds > 0) task.callbackTime = this.now + task.callbackAfterSeconds * 1000;
     this.tasks.push(task);
     this.remember(task);

@@ -205,6 +205,11 @@ export interface Task {
   callbackTime?: number;
   /** When a WAIT task with a duration or an `until` completes (epoch ms). */
   waitTimeout?: number;
+  /**
+   * Set on a task inside a fork's branch: its siblings tend to end together, so its result is
+   * decided through the decide queue, which batches them, rather than inline (update-task.ts).
+   */
+  inFork?: true;
   /** Branches a fork has started so far, while it is too wide to start them all in one decide. */
   forkProgress?: number;
   /**

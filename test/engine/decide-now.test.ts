@@ -5,11 +5,13 @@ import { updateTask } from '../../lambdas/engine/update-task';
 import type { CommitOutcome, DecideCommit } from '../../lambdas/ports';
 import { makeEngine } from '../support/engine';
 import { loadFixture } from '../support/scenario';
+import { simple, workflowOf } from '../support/steps';
 
+/** A chain t1 → t2: its results are decided inline. */
 const startFanInOut = async () => {
   const engine = await makeEngine();
-  await engine.metadata.putWorkflowDef(loadFixture('fan-in-out'));
-  const workflowId = await startWorkflow(engine.deps, { name: 'fan_in_out', input: {} });
+  await engine.metadata.putWorkflowDef(workflowOf([simple('t1'), simple('t2')]));
+  const workflowId = await startWorkflow(engine.deps, { name: 'wf', input: {} });
   await engine.drain();
   return { ...engine, workflowId };
 };
@@ -74,5 +76,22 @@ describe("a result recorded with mode 'now'", () => {
     expect(engine.decideQueue.requests).toHaveLength(1);
     await engine.drain();
     expect(await engine.poll('t2')).toHaveLength(1);
+  });
+
+  it('goes to the decide queue for a task in a fork, whose siblings tend to end together', async () => {
+    const engine = await makeEngine();
+    await engine.metadata.putWorkflowDef(loadFixture('fan-in-out'));
+    const workflowId = await startWorkflow(engine.deps, { name: 'fan_in_out', input: {} });
+    await engine.drain();
+    const [t1] = await engine.poll('t1');
+    expect(t1?.inFork).toBe(true);
+    await updateTask(
+      engine.deps,
+      { workflowInstanceId: workflowId, taskId: t1!.taskId, status: 'COMPLETED' },
+      'now',
+    );
+    expect(engine.decideQueue.requests.map((request) => request.workflowId)).toEqual([workflowId]);
+    await engine.drain();
+    expect(await engine.poll('t3')).toHaveLength(1);
   });
 });
