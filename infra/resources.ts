@@ -4,12 +4,15 @@
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { definitionsTableDefinition } from '../lambdas/adapters/dynamodb/definitions-store';
+import { EXPIRES_AT_ATTRIBUTE, HEAD_SK } from '../lambdas/adapters/dynamodb/execution-keys';
 import { executionTableDefinition } from '../lambdas/adapters/dynamodb/execution-table';
+import { TTL_DELETER } from '../lambdas/adapters/dynamodb/expired-heads';
 import { authTableDefinition } from '../lambdas/auth/dynamo-application-key-store';
 import { ENV } from '../lambdas/shared/config';
 
-export type FunctionId = 'api' | 'decide' | 'systemTask' | 'reconcile' | 'timer' | 'authorizer';
+export type FunctionId = 'api' | 'decide' | 'systemTask' | 'reconcile' | 'timer' | 'authorizer' | 'expire';
 export type QueueId = 'decide' | 'systemTask';
+export type StreamId = 'expiry';
 export type TableId = 'state' | 'definitions' | 'auth';
 
 /**
@@ -47,6 +50,20 @@ export interface QueueResource {
   maxReceiveCount: number;
 }
 
+/** A function fed by a table's DynamoDB stream (the table's definition enables the stream). */
+export interface StreamSourceResource {
+  table: TableId;
+  consumer: FunctionId;
+  batchSize: number;
+  /** How long Lambda may gather records before it invokes, to invoke less often. */
+  maxBatchingWindowSeconds: number;
+  /** Retries of a failed batch before its description goes to the dead-letter queue. */
+  retryAttempts: number;
+  /** A Lambda event filter pattern: only matching records invoke the consumer, and only they are paid for. */
+  filterPattern: Record<string, unknown>;
+  deadLetterName: string;
+}
+
 export interface ScheduleResource {
   expression: string;
   target: FunctionId;
@@ -55,6 +72,7 @@ export interface ScheduleResource {
 export interface BatonResources {
   tables: Record<TableId, CreateTableCommandInput>;
   queues: Record<QueueId, QueueResource & { name: string; deadLetterName: string }>;
+  streams: Record<StreamId, StreamSourceResource>;
   functions: Record<FunctionId, FunctionResource>;
   schedules: { reconcile: ScheduleResource };
   scheduleGroup: string;
@@ -64,16 +82,8 @@ export interface BatonResources {
   environment: {
     tables: Record<TableId, string>;
     queueUrls: Record<QueueId, string>;
-    /** Days a finished execution is kept: the store stamps `expiresAt` from it. */
-    finishedRetentionDays: string;
   };
 }
-
-/**
- * The attribute DynamoDB's TTL reads on the state table: a finished execution's items carry the
- * epoch second after which they may be deleted; running ones carry none and are never expired.
- */
-export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 
 /** The API, the decider and the system-task runner all decide in place, so all three carry out effects. */
 const DECIDER_ACCESS: FunctionAccess = {
@@ -114,6 +124,13 @@ const FUNCTIONS: Record<FunctionId, FunctionResource> = {
     memoryMb: 128,
     access: { sendsTo: ['decide'] },
   },
+  // Deletes what TTL left of an ended execution; it reads its partition to know what to delete.
+  expire: {
+    entry: 'lambdas/entry/expire.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { tables: { state: 'readWrite' } },
+  },
   // Checks a token's signature and expiry only, so it stays small and fast.
   authorizer: {
     entry: 'lambdas/entry/authorizer.ts',
@@ -140,6 +157,13 @@ const QUEUES: Record<QueueId, QueueResource> = {
   },
 };
 
+/** TTL's deletions of ended executions' heads, and nothing else: see expired-heads.ts. */
+const EXPIRED_HEADS_PATTERN = {
+  eventName: ['REMOVE'],
+  userIdentity: { type: [TTL_DELETER.type], principalId: [TTL_DELETER.principalId] },
+  dynamodb: { Keys: { sk: { S: [HEAD_SK] } } },
+};
+
 /** The resources of one Baton installation; `prefix` keeps several apart in one account. */
 export const batonResources = (prefix = 'baton'): BatonResources => ({
   tables: {
@@ -155,6 +179,17 @@ export const batonResources = (prefix = 'baton'): BatonResources => ({
       deadLetterName: `${prefix}-system-task-dlq`,
     },
   },
+  streams: {
+    expiry: {
+      table: 'state',
+      consumer: 'expire',
+      batchSize: 100,
+      maxBatchingWindowSeconds: 30,
+      retryAttempts: 10,
+      filterPattern: EXPIRED_HEADS_PATTERN,
+      deadLetterName: `${prefix}-expire-dlq`,
+    },
+  },
   functions: FUNCTIONS,
   schedules: { reconcile: { expression: 'rate(1 minute)', target: 'reconcile' } },
   scheduleGroup: `${prefix}-timers`,
@@ -162,6 +197,5 @@ export const batonResources = (prefix = 'baton'): BatonResources => ({
   environment: {
     tables: { state: ENV.STATE_TABLE, definitions: ENV.DEFINITIONS_TABLE, auth: ENV.AUTH_TABLE },
     queueUrls: { decide: ENV.DECIDE_QUEUE_URL, systemTask: ENV.SYSTEM_TASK_QUEUE_URL },
-    finishedRetentionDays: 'BATON_FINISHED_RETENTION_DAYS',
   },
 });

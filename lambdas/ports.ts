@@ -15,6 +15,11 @@ export interface StoredExecution {
   lease?: Lease;
   /** Per-task item revision, by taskId: a task write succeeds only against the revision it read. */
   taskRevisions: ReadonlyMap<string, number>;
+  /**
+   * Ended executions only: the epoch second after which the store may delete it (the installation's
+   * retention after its end). Absent while it runs, and when ended executions are kept for good.
+   */
+  expiresAt?: number;
 }
 
 export interface Lease {

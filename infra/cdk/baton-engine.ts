@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -26,6 +26,7 @@ import { acknowledgeJustifiedFindings } from './nag-suppressions';
 import { type QueueWithDeadLetters, queueFromResource } from './queues';
 import { entries, kebab, mapRecord, pascal } from './records';
 import { reconcileSchedule, timerScheduling } from './schedules';
+import { streamSourceFromResource } from './streams';
 import { tableFromDefinition } from './tables';
 
 export type { AuthMode, BatonEngineProps } from './engine-props';
@@ -129,6 +130,14 @@ export class BatonEngine extends Construct {
       );
     }
 
+    const streamDeadLetters = mapRecord(resources.streams, (stream, streamId) =>
+      streamSourceFromResource(this, `${pascal(streamId)}Stream`, {
+        resource: stream,
+        table: this.tables[stream.table],
+        consumer: this.function(stream.consumer),
+      }),
+    );
+
     const api = conductorApi(this, {
       apiName: `${prefix}-api`,
       apiFunction: this.function('api'),
@@ -158,6 +167,9 @@ export class BatonEngine extends Construct {
         thresholds.oldestMessageAgeSeconds ?? DEFAULTS.oldestMessageAgeSeconds,
       );
     }
+    for (const [streamId, { deadLetters }] of entries(streamDeadLetters)) {
+      alarms.deadLetters(`${pascal(streamId)}StreamDeadLettersAlarm`, deadLetters);
+    }
     alarms.deadLetters('ReconcileScheduleDeadLettersAlarm', reconcile.deadLetters);
     alarms.rescuedWorkflows(
       'RescuedWorkflowsAlarm',
@@ -172,6 +184,13 @@ export class BatonEngine extends Construct {
       tokenRoutes: api.tokenRoutes,
       tokenSecret: this.tokenSecret,
       reconcileDeadLetters: reconcile.deadLetters,
+      streamDeadLetters: Object.values(streamDeadLetters).map(({ deadLetters }) => deadLetters),
+      streamConsumers: Object.values(resources.streams).map((stream) => ({
+        fn: this.function(stream.consumer),
+        tableLogicalId: Stack.of(this).getLogicalId(
+          this.tables[stream.table].node.defaultChild as CfnElement,
+        ),
+      })),
     });
   }
 
@@ -192,7 +211,7 @@ export class BatonEngine extends Construct {
       [ENV.DECIDE_QUEUE_ARN]: this.queues.decide.queue.queueArn,
       [ENV.SCHEDULE_GROUP]: scheduleGroup,
       [ENV.SCHEDULER_ROLE_ARN]: this.timerSchedulerRole.roleArn,
-      [environment.finishedRetentionDays]: String(retentionDays),
+      [ENV.FINISHED_RETENTION_DAYS]: String(retentionDays),
     };
     for (const [tableId, name] of entries(environment.tables)) {
       variables[name] = this.tables[tableId].tableName;

@@ -14,6 +14,9 @@ export const acknowledgeJustifiedFindings = (parts: {
   tokenRoutes: HttpRoute[];
   tokenSecret?: ISecret;
   reconcileDeadLetters: IQueue;
+  streamDeadLetters: IQueue[];
+  /** Functions fed by a table's stream, with the logical id of that table as cdk-nag prints it. */
+  streamConsumers: { fn: IFunction; tableLogicalId: string }[];
 }): void => {
   for (const fn of parts.functions) {
     Validations.of(fn).acknowledge({
@@ -53,4 +56,23 @@ export const acknowledgeJustifiedFindings = (parts: {
       "This queue is itself a dead-letter queue: the reconcile schedule's undeliverable ticks land " +
       'here, and an alarm watches its depth.',
   });
+  for (const { fn, tableLogicalId } of parts.streamConsumers) {
+    if (!fn.role) continue;
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/stream/*]`,
+      reason:
+        "A stream's ARN ends in a label DynamoDB picks each time the stream is enabled, so reading it " +
+        "is granted on the table's stream pattern, as AWS's own policy for stream triggers does; the " +
+        "pattern reaches this one table's streams and nothing else.",
+    });
+  }
+  for (const queue of parts.streamDeadLetters) {
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: a stream event source mapping's on-failure " +
+        'destination, which gets the description of every batch that exhausted its retries; an ' +
+        'alarm watches its depth.',
+    });
+  }
 };

@@ -9,6 +9,7 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -42,8 +43,8 @@ export const tableFromDefinition = (
   definition: CreateTableCommandInput,
   options: TableOptions,
 ): Table => {
-  if (definition.LocalSecondaryIndexes?.length || definition.StreamSpecification) {
-    throw new Error(`table ${definition.TableName}: local indexes and streams are not translated`);
+  if (definition.LocalSecondaryIndexes?.length) {
+    throw new Error(`table ${definition.TableName}: local indexes are not translated`);
   }
   const attributes = definition.AttributeDefinitions ?? [];
   const table = new Table(scope, id, {
@@ -53,6 +54,7 @@ export const tableFromDefinition = (
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryption.AWS_MANAGED,
     timeToLiveAttribute: options.timeToLiveAttribute,
+    stream: streamOf(definition),
     removalPolicy: options.removalPolicy,
   });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
@@ -64,6 +66,20 @@ export const tableFromDefinition = (
     });
   }
   return table;
+};
+
+const STREAM_VIEWS: Record<string, StreamViewType> = {
+  KEYS_ONLY: StreamViewType.KEYS_ONLY,
+  NEW_IMAGE: StreamViewType.NEW_IMAGE,
+  OLD_IMAGE: StreamViewType.OLD_IMAGE,
+  NEW_AND_OLD_IMAGES: StreamViewType.NEW_AND_OLD_IMAGES,
+};
+
+const streamOf = ({ StreamSpecification: spec, TableName }: CreateTableCommandInput) => {
+  if (!spec?.StreamEnabled) return undefined;
+  const view = STREAM_VIEWS[spec.StreamViewType ?? ''];
+  if (!view) throw new Error(`table ${TableName}: unknown stream view ${spec.StreamViewType}`);
+  return view;
 };
 
 const keysOf = (

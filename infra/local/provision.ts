@@ -7,6 +7,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/ensure-table';
 import type { Config } from '../../lambdas/shared/config';
+import { DEFAULT_FINISHED_RETENTION_DAYS } from '../../lambdas/shared/retention';
 import type { BatonResources, QueueId } from '../resources';
 
 export interface ProvisionedQueue {
@@ -22,6 +23,7 @@ export const localConfig = (
   resources: BatonResources,
   queues: Record<QueueId, ProvisionedQueue>,
   endpoint: string,
+  finishedRetentionDays = DEFAULT_FINISHED_RETENTION_DAYS,
 ): Config => ({
   stateTable: resources.tables.state.TableName!,
   definitionsTable: resources.tables.definitions.TableName!,
@@ -30,6 +32,7 @@ export const localConfig = (
   systemTaskQueueUrl: queues.systemTask.url,
   scheduleGroup: resources.scheduleGroup,
   schedulerRoleArn: LOCAL_SCHEDULER_ROLE,
+  finishedRetentionDays,
   endpoint,
 });
 

@@ -3,7 +3,8 @@
  * Without AWS_ENDPOINT_URL it starts moto on a free loopback port; with it (LocalStack:
  * AWS_ENDPOINT_URL=http://localhost:4566) it uses that. It creates the tables and queues from
  * infra/resources.ts, serves the Conductor API on http://localhost:8080 (PORT overrides), plays
- * the queue event sources, fires timers and runs the minute reconcile. Ctrl-C stops everything.
+ * the queue event sources, fires timers, runs the minute reconcile, and plays DynamoDB's TTL with
+ * the expiry stream (BATON_FINISHED_RETENTION_DAYS, default 30). Ctrl-C stops everything.
  * Auth is off unless BATON_AUTH=token or `--auth` is given: then every route but POST /api/token
  * needs a token, checked by the same authorizer as deployed.
  */
@@ -14,13 +15,21 @@ import { createTokenExchange } from '../../lambdas/auth/wiring';
 import { createApiHandler } from '../../lambdas/handlers/api';
 import { createAuthorizerHandler, TOKEN_HEADER } from '../../lambdas/handlers/authorizer';
 import { createDecideHandler } from '../../lambdas/handlers/decide';
+import { createExpiryHandler } from '../../lambdas/handlers/expire';
 import { createReconcileHandler } from '../../lambdas/handlers/reconcile';
 import { createSystemTaskHandler } from '../../lambdas/handlers/system-task';
 import { ENV } from '../../lambdas/shared/config';
-import { createAwsClients, createRuntimeDeps, type RuntimeDeps } from '../../lambdas/shared/wiring';
+import { parseRetentionDays } from '../../lambdas/shared/retention';
+import {
+  createAwsClients,
+  createExpiryDeps,
+  createRuntimeDeps,
+  type RuntimeDeps,
+} from '../../lambdas/shared/wiring';
 import { batonResources } from '../resources';
 import { type ApiHandler, behindAuthorizer, startApiServer } from './api-server';
 import { startLocalScheduler } from './local-scheduler';
+import { startLocalTtl } from './local-ttl';
 import { startMoto } from './moto-server';
 import { localConfig, provision } from './provision';
 import { startQueuePoller } from './queue-poller';
@@ -78,7 +87,13 @@ export const startLocalRuntime = async ({
   const resources = batonResources(prefix);
   const clients = createAwsClients({ endpoint: emulator });
   const queues = await provision(resources, clients);
-  const config = localConfig(resources, queues, emulator);
+  const retention = process.env[ENV.FINISHED_RETENTION_DAYS];
+  const config = localConfig(
+    resources,
+    queues,
+    emulator,
+    retention ? parseRetentionDays(retention, ENV.FINISHED_RETENTION_DAYS) : undefined,
+  );
   const deps = await createRuntimeDeps(config, clients);
   const onError = (error: unknown) => log(JSON.stringify({ message: 'handler error', error: String(error) }));
 
@@ -108,6 +123,15 @@ export const startLocalRuntime = async ({
     reconcileEveryMs,
     onError,
   });
+  const expiry = resources.streams.expiry;
+  const ttl = startLocalTtl({
+    client: clients.dynamodb,
+    tableName: resources.tables[expiry.table].TableName!,
+    attribute: resources.timeToLive[expiry.table]!,
+    consumer: createExpiryHandler(createExpiryDeps(config, clients.dynamodb)),
+    filterPattern: expiry.filterPattern,
+    onError,
+  });
   const authTable = resources.tables.auth.TableName!;
   const tokenAuth =
     auth === 'token' ? withTokenAuth(deps, clients.dynamodb, authTable, tokenSecret) : undefined;
@@ -127,10 +151,12 @@ export const startLocalRuntime = async ({
     url: api.url,
     deps,
     config,
+    clients,
     /** The token exchange (key store, signing secret) when auth is on. */
     tokenExchange: tokenAuth?.tokenExchange,
     stop: async () => {
       scheduler.stop();
+      ttl.stop();
       await api.close();
       await Promise.all(pollers.map((poller) => poller.stop()));
       await moto?.stop();

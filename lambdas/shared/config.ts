@@ -1,3 +1,5 @@
+import { DEFAULT_FINISHED_RETENTION_DAYS, parseRetentionDays } from './retention';
+
 /**
  * Configuration, read once from the environment, typed and frozen. The variable names are shared
  * with infra/, which sets them on every function, and with the local runtime.
@@ -17,6 +19,8 @@ export const ENV = {
   TOKEN_SECRET_ARN: 'BATON_TOKEN_SECRET_ARN',
   /** The token signing secret itself, for the local runtime and tests. */
   TOKEN_SECRET: 'BATON_TOKEN_SECRET',
+  /** Days an ended execution is kept before DynamoDB's TTL may delete it (default 30). */
+  FINISHED_RETENTION_DAYS: 'BATON_FINISHED_RETENTION_DAYS',
   /** The local runtime's auth mode: `token` puts the authorizer in front of the API; unset or `none`, no auth. */
   AUTH_MODE: 'BATON_AUTH',
 } as const;
@@ -29,6 +33,8 @@ export interface Config {
   systemTaskQueueUrl: string;
   scheduleGroup: string;
   schedulerRoleArn: string;
+  /** Days an ended execution is kept; running ones are kept as long as they run. */
+  finishedRetentionDays: number;
   /** Set only when talking to an emulator (moto, LocalStack). */
   endpoint?: string;
 }
@@ -48,8 +54,12 @@ export const readConfig = (env: Record<string, string | undefined>): Readonly<Co
   const missing = Object.values(REQUIRED).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`missing environment variables: ${missing.join(', ')}`);
   const values = Object.fromEntries(Object.entries(REQUIRED).map(([key, name]) => [key, env[name]]));
+  const retention = env[ENV.FINISHED_RETENTION_DAYS];
   return Object.freeze({
-    ...(values as Omit<Config, 'endpoint'>),
+    ...(values as Omit<Config, 'endpoint' | 'finishedRetentionDays'>),
+    finishedRetentionDays: retention
+      ? parseRetentionDays(retention, ENV.FINISHED_RETENTION_DAYS)
+      : DEFAULT_FINISHED_RETENTION_DAYS,
     endpoint: env[ENV.AWS_ENDPOINT_URL] || undefined,
   });
 };

@@ -15,6 +15,7 @@ import { loadScriptRuntime } from '../core/scripting/index';
 import type { EngineDeps } from '../engine/deps';
 import type { SystemTaskDeps } from '../engine/run-system-task';
 import { TaskDefCache } from '../engine/task-def-cache';
+import type { ExpiryDeps } from '../handlers/expire';
 import type { ExecutionQueries, PollDataStore, TaskLogStore } from '../ports';
 import type { Config } from './config';
 
@@ -52,7 +53,11 @@ export const createRuntimeDeps = async (config: Config, clients: AwsClients): Pr
   });
   const decideQueue = new SqsDecideQueue({ client: clients.sqs, queueUrl: config.decideQueueUrl });
   return {
-    store: new DynamoExecutionStore({ client: clients.dynamodb, tableName: config.stateTable }),
+    store: new DynamoExecutionStore({
+      client: clients.dynamodb,
+      tableName: config.stateTable,
+      finishedRetentionDays: config.finishedRetentionDays,
+    }),
     metadata,
     decideQueue,
     systemTasks: new SqsSystemTaskQueue({ client: clients.sqs, queueUrl: config.systemTaskQueueUrl }),
@@ -77,3 +82,12 @@ export const createRuntimeDeps = async (config: Config, clients: AwsClients): Pr
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 };
+
+/** The expiry handler needs DynamoDB only: no queues, timers or script engines for a removal. */
+export const createExpiryDeps = (
+  config: Pick<Config, 'stateTable'>,
+  dynamodb: DynamoDBClient,
+): ExpiryDeps => ({
+  executions: new DynamoExecutionStore({ client: dynamodb, tableName: config.stateTable }),
+  taskLogs: new DynamoTaskLogStore({ client: dynamodb, tableName: config.stateTable }),
+});

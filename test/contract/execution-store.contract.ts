@@ -75,9 +75,14 @@ const awkwardOutput = {
  * Registers the contract tests for one implementation. `makeStore` is called before every test
  * and must return an empty store.
  */
+export interface StoreOptions {
+  /** Days an ended execution is kept; absent: kept until removed. */
+  finishedRetentionDays?: number;
+}
+
 export const describeExecutionStoreContract = (
   name: string,
-  makeStore: () => Promise<ExecutionStore>,
+  makeStore: (options?: StoreOptions) => Promise<ExecutionStore>,
 ): void => {
   describe(`${name} honours the ExecutionStore contract`, () => {
     let scripts: ScriptRuntime;
@@ -650,6 +655,44 @@ export const describeExecutionStoreContract = (
         expect(await store.findOverdue(now, GRACE_MS, 10)).toEqual(['wf-rescued']);
         expect((await decideAndCommit('wf-rescued', now)).kind).toBe('committed');
         expect(await store.findOverdue(now, GRACE_MS, 10)).toEqual([]);
+      });
+    });
+
+    describe('retention', () => {
+      const RETENTION_DAYS = 7;
+      const definition = workerDef('contract_retained');
+      const withStatus = (stored: StoredExecution, status: Workflow['status'], endTime: number) =>
+        store.commit({
+          workflowId: stored.workflow.workflowId,
+          expectedVersion: stored.version,
+          workflow: { ...stored.workflow, status, endTime, nextDeadline: 0 },
+          tasks: [],
+          removedTaskIds: [],
+        });
+
+      it('stamps an ended execution with its end plus the retention, and takes it away when it runs again', async () => {
+        store = await makeStore({ finishedRetentionDays: RETENTION_DAYS });
+        const running = await start(definition, 'wf-retained');
+        expect(running.expiresAt).toBeUndefined();
+        const endedAt = T0 + 90_500;
+        expect((await withStatus(running, 'FAILED', endedAt)).kind).toBe('committed');
+        const ended = (await store.load('wf-retained'))!;
+        expect(ended.expiresAt).toBe(Math.floor(endedAt / 1000) + RETENTION_DAYS * 86_400);
+
+        // A retry reopens it: from then on it must never expire while it runs, nor while paused.
+        expect((await withStatus(ended, 'RUNNING', 0)).kind).toBe('committed');
+        const reopened = (await store.load('wf-retained'))!;
+        expect(reopened.expiresAt).toBeUndefined();
+        expect((await withStatus(reopened, 'PAUSED', 0)).kind).toBe('committed');
+        expect((await store.load('wf-retained'))!.expiresAt).toBeUndefined();
+      });
+
+      it('keeps ended executions for good when no retention is configured', async () => {
+        const running = await start(definition, 'wf-kept');
+        expect((await withStatus(running, 'COMPLETED', T0 + 1)).kind).toBe('committed');
+        const ended = (await store.load('wf-kept'))!;
+        expect(ended.workflow.status).toBe('COMPLETED');
+        expect(ended.expiresAt).toBeUndefined();
       });
     });
 

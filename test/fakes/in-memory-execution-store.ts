@@ -19,6 +19,7 @@ import type {
   LeaseOutcome,
   StoredExecution,
 } from '../../lambdas/ports';
+import { expiryOf } from '../../lambdas/shared/retention';
 
 interface Record_ {
   workflow: Omit<Workflow, 'tasks'>;
@@ -29,6 +30,7 @@ interface Record_ {
   tasks: Map<string, { task: Task; revision: number }>;
   /** Ids of the SCHEDULED worker tasks: what a poll looks through, as the pollable index is. */
   pollable: Set<string>;
+  expiresAt?: number;
 }
 
 const track = (record: Record_, task: Task): void => {
@@ -74,6 +76,8 @@ export interface InMemoryExecutionStoreOptions {
    * as a decider without fencing would, so the simulator can show it catches the lost updates.
    */
   unfenced?: boolean;
+  /** As the DynamoDB store's option: the days an ended execution is kept. */
+  finishedRetentionDays?: number;
 }
 
 const taskIndexKey = (workflowId: string, taskId: string) => `${workflowId}/${taskId}`;
@@ -84,10 +88,12 @@ export class InMemoryExecutionStore implements ExecutionStore {
   private readonly idempotencyKeys = new Map<string, string>();
   private readonly indexLag?: IndexLag;
   private readonly unfenced: boolean;
+  private readonly retentionDays?: number;
 
-  constructor({ indexLag, unfenced = false }: InMemoryExecutionStoreOptions = {}) {
+  constructor({ indexLag, unfenced = false, finishedRetentionDays }: InMemoryExecutionStoreOptions = {}) {
     this.indexLag = indexLag;
     this.unfenced = unfenced;
+    this.retentionDays = finishedRetentionDays;
   }
 
   async create(
@@ -137,6 +143,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
         epoch: record.epoch,
         lease: record.lease,
         taskRevisions: new Map([...record.tasks].map(([id, { revision }]) => [id, revision])),
+        ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
       }),
       // Replaced only by a commit that brings a new one, and the DynamoDB store also hands out one
       // remembered object.
@@ -235,6 +242,7 @@ export class InMemoryExecutionStore implements ExecutionStore {
     for (const started of commit.startedWorkflows ?? []) await this.create(started);
     const { tasks: _tasks, ...head } = copy(commit.workflow);
     record.workflow = head;
+    record.expiresAt = expiryOf(head, this.retentionDays);
     if (commit.definition) record.definition = copy(commit.definition);
     record.version += 1;
     if (commit.lease) record.lease = undefined;

@@ -31,7 +31,10 @@ describe('the functions', () => {
 
   it.each(Object.keys(resources.functions))('%s gets every variable readConfig requires', (id) => {
     const variables: Record<string, unknown> = functionNamed(id)[1].Properties.Environment.Variables;
-    const present = Object.fromEntries(Object.keys(variables).map((name) => [name, 'set']));
+    // Literal values are read as they are; references to resources only need to be there.
+    const present = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : 'set']),
+    );
     expect(() => readConfig(present)).not.toThrow();
     expect(variables[ENV.TOKEN_SECRET_ARN]).toBeDefined();
   });
@@ -52,7 +55,9 @@ describe('the functions', () => {
 });
 
 describe('the queues', () => {
-  const mappings = resourcesOf('AWS::Lambda::EventSourceMapping');
+  const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter(
+    ([, m]) => m.Properties.EventSourceArn['Fn::GetAtt']?.[1] === 'Arn',
+  );
 
   it.each(Object.entries(resources.queues))(
     '%s feeds its consumer in batches, reporting partial failures, at a bounded concurrency',
@@ -88,6 +93,9 @@ describe('the queues', () => {
       ...queues.flatMap(([, q]) => q.Properties.RedrivePolicy?.deadLetterTargetArn['Fn::GetAtt'][0] ?? []),
       ...resourcesOf('AWS::Scheduler::Schedule').map(
         ([, s]) => s.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0],
+      ),
+      ...resourcesOf('AWS::Lambda::EventSourceMapping').flatMap(
+        ([, m]) => m.Properties.DestinationConfig?.OnFailure.Destination['Fn::GetAtt'][0] ?? [],
       ),
     ]);
     const working = queues.filter(([logicalId]) => !deadLetterIds.has(logicalId));
@@ -135,6 +143,46 @@ describe('the tables', () => {
       AttributeName: resources.timeToLive.state,
       Enabled: true,
     });
+  });
+
+  it("feeds the expire function TTL's deletions of heads from the state table's stream, and nothing else", () => {
+    const [stateId, state] = tableNamed(resources.tables.state.TableName!);
+    expect(state.Properties.StreamSpecification).toEqual({ StreamViewType: 'OLD_IMAGE' });
+    const stream = resources.streams.expiry;
+    const [consumerId] = functionNamed(stream.consumer);
+    const mapping = resourcesOf('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => m.Properties.FunctionName.Ref === consumerId,
+    )?.[1];
+    const [deadLettersId] = queueNamed(stream.deadLetterName);
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [stateId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: stream.batchSize,
+      MaximumBatchingWindowInSeconds: stream.maxBatchingWindowSeconds,
+      MaximumRetryAttempts: stream.retryAttempts,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: arnOf(deadLettersId) } },
+    });
+    const pattern = JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern);
+    expect(pattern).toEqual({
+      eventName: ['REMOVE'],
+      userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+      dynamodb: { Keys: { sk: { S: ['#HEAD'] } } },
+    });
+  });
+
+  it("lets the expire function read the state table's streams only, and delete its items", () => {
+    const [stateId] = tableNamed(resources.tables.state.TableName!);
+    const role = resourcesOf('AWS::IAM::Policy').find(([id]) => id.startsWith('EngineExpireFunction'));
+    const statements = asArray(role![1].Properties.PolicyDocument.Statement);
+    const streamRead = statements.find((s) => asArray(s.Action).includes('dynamodb:GetRecords'));
+    expect(streamRead.Resource).toEqual({ 'Fn::Join': ['', [arnOf(stateId), '/stream/*']] });
+    const tableWrite = statements.find((s) => asArray(s.Action).includes('dynamodb:BatchWriteItem'));
+    expect(asArray(tableWrite.Resource)).toContainEqual(arnOf(stateId));
+    expect(statements.some((s) => asArray(s.Action).some((a: string) => a.startsWith('sqs:Receive')))).toBe(
+      false,
+    );
   });
 });
 

@@ -60,7 +60,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kebab } from '../../infra/cdk/records';
 import { batonResources, type QueueId, type TableId } from '../../infra/resources';
-import { readAuthConfig, readConfig } from '../../lambdas/shared/config';
+import { ENV, readAuthConfig, readConfig } from '../../lambdas/shared/config';
 import { motoClientConfig, useMoto } from '../support/moto';
 import { type Deployment, deployToMoto, type Synthesized, synthesizeWithBundles } from './moto-deploy';
 
@@ -291,7 +291,7 @@ describe('the functions', () => {
     await expect(
       clients.secrets.send(new DescribeSecretCommand({ SecretId: auth.tokenSecretArn })),
     ).resolves.toBeDefined();
-    expect(variables[resources.environment.finishedRetentionDays]).toBe('30');
+    expect(variables[ENV.FINISHED_RETENTION_DAYS]).toBe('30');
   });
 
   it.each(FUNCTIONS)(
@@ -339,10 +339,30 @@ describe('the event source mappings', () => {
     },
   );
 
-  it('exist for the queue consumers only', async () => {
+  it("feeds the expiry consumer from the state table's stream", async () => {
+    await deployed;
+    const stream = resources.streams.expiry;
+    const { Table } = await clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: resources.tables[stream.table].TableName }),
+    );
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'OLD_IMAGE' });
+    const { EventSourceMappings } = await clients.lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: `baton-${kebab(stream.consumer)}` }),
+    );
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings![0]).toMatchObject({
+      EventSourceArn: Table?.LatestStreamArn,
+      BatchSize: stream.batchSize,
+      State: 'Enabled',
+    });
+  });
+
+  it('exist for the queue consumers and the stream consumer only', async () => {
     await deployed;
     const { EventSourceMappings } = await clients.lambda.send(new ListEventSourceMappingsCommand({}));
-    const consumers = Object.values(resources.queues).map((queue) => `baton-${kebab(queue.consumer)}`);
+    const consumers = [...Object.values(resources.queues), ...Object.values(resources.streams)].map(
+      (source) => `baton-${kebab(source.consumer)}`,
+    );
     expect(EventSourceMappings?.map((mapping) => mapping.FunctionArn?.split(':').pop()).sort()).toEqual(
       consumers.sort(),
     );

@@ -26,13 +26,15 @@ beforeEach(() => {
 afterAll(() => client?.destroy());
 
 /** A fresh table per store: moto copies a whole table per transaction, so small tables stay fast. */
-const freshStore = async (options: { shards?: number } = {}): Promise<DynamoExecutionStore> => {
+const freshStore = async (
+  options: { shards?: number; finishedRetentionDays?: number } = {},
+): Promise<DynamoExecutionStore> => {
   const tableName = `executions-${process.pid}-${++tables}`;
   await ensureTable(client, executionTableDefinition(tableName));
   return new DynamoExecutionStore({ client, tableName, ...options });
 };
 
-describeExecutionStoreContract('DynamoExecutionStore on moto', () => freshStore());
+describeExecutionStoreContract('DynamoExecutionStore on moto', (options) => freshStore(options));
 
 const T0 = Date.UTC(2026, 10, 24, 9);
 

@@ -1,6 +1,7 @@
 import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Workflow, WorkflowDef } from '../../core/model';
 import type { DecideCommit } from '../../ports';
+import { expiryOf } from '../../shared/retention';
 import type { Item } from './attribute-values';
 import { type ItemShape, itemWriteUnits, shapeOf } from './capacity';
 import {
@@ -17,7 +18,7 @@ import {
   taskKeyOf,
   type WorkflowBody,
 } from './execution-items';
-import { BODY_SK, DEF_SK, HEAD_SK } from './execution-keys';
+import { BODY_SK, DEF_SK, EXPIRES_AT_ATTRIBUTE, HEAD_SK } from './execution-keys';
 
 /** DynamoDB's cap on the actions of one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -63,6 +64,8 @@ export const bodyChanged = (loaded: WorkflowBody | undefined, next: WorkflowBody
 
 export interface CommitContext {
   shards: number;
+  /** Days an ended execution is kept (undefined: forever); the head carries the expiry for TTL. */
+  retentionDays?: number;
   definition?: WorkflowDef;
   /** The body as loaded at `commit.expectedVersion`, when this store loaded it. */
   loadedBody?: WorkflowBody;
@@ -78,10 +81,16 @@ const headUpdate = (commit: DecideCommit, context: CommitContext): TransactionAc
   const removes: string[] = [];
   if (reconcile.rcShard) sets.push('rcShard = :rcShard', 'rcDue = :rcDue');
   else removes.push('rcShard', 'rcDue');
+  // Set by the commit that ends the workflow, and taken away by one that reopens it (retry,
+  // restart, rerun): only an ended execution may expire.
+  const expiresAt = expiryOf(workflow, context.retentionDays);
+  if (expiresAt !== undefined) sets.push(`${EXPIRES_AT_ATTRIBUTE} = :expiresAt`);
+  else removes.push(EXPIRES_AT_ATTRIBUTE);
   // Only the holder's own commit releases the lease; a lease-less commit must not free someone else's.
   if (lease) removes.push('leaseOwner', 'leaseExpiresAt');
   const values: Item = { ':one': N(1), ':expected': N(expectedVersion) };
   for (const [name, value] of Object.entries({ ...state, ...reconcile })) values[`:${name}`] = value;
+  if (expiresAt !== undefined) values[':expiresAt'] = N(expiresAt);
   let condition = 'version = :expected';
   if (lease) {
     // The fencing check: a holder that was frozen past its lease finds a newer epoch here and fails.
@@ -91,7 +100,15 @@ const headUpdate = (commit: DecideCommit, context: CommitContext): TransactionAc
   }
   const key = keyOf(workflowId, HEAD_SK);
   const before = context.shapeOf(key);
-  const after = shapeOf({ ...key, ...state, ...reconcile, version: N(expectedVersion + 1), epoch: N(0) });
+  const expiry: Item = expiresAt === undefined ? {} : { [EXPIRES_AT_ATTRIBUTE]: N(expiresAt) };
+  const after = shapeOf({
+    ...key,
+    ...state,
+    ...reconcile,
+    ...expiry,
+    version: N(expectedVersion + 1),
+    epoch: N(0),
+  });
   return {
     target: `the head of ${workflowId}`,
     action: {

@@ -28,6 +28,13 @@
  */
 
 export const HEAD_SK = '#HEAD';
+
+/**
+ * The attribute DynamoDB's TTL reads: the epoch second after which an item may be deleted. Only an
+ * ended execution's #HEAD carries it; the expiry handler removes the rest of the partition once
+ * TTL has deleted the head (docs/storage.md, Retention).
+ */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 export const BODY_SK = '#BODY';
 export const DEF_SK = '#DEF';
 const TASK_PREFIX = 'T#';

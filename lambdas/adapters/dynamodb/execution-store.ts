@@ -52,11 +52,19 @@ import {
   type WorkflowBody,
   workflowOf,
 } from './execution-items';
-import { BODY_SK, DEF_SK, DEFAULT_QUEUE_SHARDS, HEAD_SK, isTaskSk, workflowPk } from './execution-keys';
+import {
+  BODY_SK,
+  DEF_SK,
+  DEFAULT_QUEUE_SHARDS,
+  EXPIRES_AT_ATTRIBUTE,
+  HEAD_SK,
+  isTaskSk,
+  workflowPk,
+} from './execution-keys';
 import { findOverdue } from './find-overdue';
 import { idempotencyActions, keyHolderOf } from './idempotency-keys';
 import { LruMap } from './lru-map';
-import { removeExecution } from './remove-execution';
+import { type ExpiredHead, removeExecution, removeExpiredExecution } from './remove-execution';
 import {
   definitionFor,
   errorName,
@@ -79,6 +87,11 @@ export interface DynamoExecutionStoreOptions {
   shards?: number;
   /** Executions whose definition and body this store remembers between a load and its commit. */
   cacheSize?: number;
+  /**
+   * Days an ended execution is kept before DynamoDB's TTL may delete it; without it, ended
+   * executions are kept until removed.
+   */
+  finishedRetentionDays?: number;
 }
 
 /**
@@ -95,12 +108,14 @@ export class DynamoExecutionStore implements ExecutionStore {
   private readonly bodies: LruMap<string, { version: number; body: WorkflowBody }>;
   /** Which #DEF each remembered definition came from (see definitionRevisionOf). */
   private readonly definitionRevisions: LruMap<string, number>;
+  private readonly retentionDays?: number;
 
   constructor({
     client,
     tableName,
     shards = DEFAULT_QUEUE_SHARDS,
     cacheSize = 256,
+    finishedRetentionDays,
   }: DynamoExecutionStoreOptions) {
     if (!Number.isInteger(shards) || shards < 1)
       throw new Error(`shards must be a positive integer, not ${shards}`);
@@ -114,6 +129,7 @@ export class DynamoExecutionStore implements ExecutionStore {
     };
     this.bodies = new LruMap(cacheSize);
     this.definitionRevisions = new LruMap(cacheSize);
+    this.retentionDays = finishedRetentionDays;
   }
 
   async create(
@@ -216,6 +232,7 @@ export class DynamoExecutionStore implements ExecutionStore {
       epoch: epochOf(head),
       lease: leaseOf(head),
       taskRevisions,
+      ...(head[EXPIRES_AT_ATTRIBUTE]?.N ? { expiresAt: Number(head[EXPIRES_AT_ATTRIBUTE].N) } : {}),
     };
   }
 
@@ -342,6 +359,7 @@ export class DynamoExecutionStore implements ExecutionStore {
     const loaded = this.bodies.get(commit.workflowId);
     const plan = planCommit(commit, {
       shards: this.context.shards,
+      retentionDays: this.retentionDays,
       definition: this.context.definitions.get(commit.workflowId),
       // The remembered body is the stored one only at the version it was loaded at; the commit's
       // version condition makes that the version it writes over.
@@ -407,6 +425,17 @@ export class DynamoExecutionStore implements ExecutionStore {
     this.bodies.delete(workflowId);
     this.definitionRevisions.delete(workflowId);
     return existed;
+  }
+
+  /**
+   * Deletes what is left of an execution whose #HEAD DynamoDB's TTL deleted (the expiry handler's
+   * work, from the stream's old image of the head). Not part of the port: TTL is DynamoDB's.
+   */
+  async removeExpired(expired: ExpiredHead): Promise<'removed' | 'headExists'> {
+    const outcome = await removeExpiredExecution(this.context, expired);
+    this.bodies.delete(expired.workflowId);
+    this.definitionRevisions.delete(expired.workflowId);
+    return outcome;
   }
 
   /** Every item of one execution, strongly consistent, all pages. */

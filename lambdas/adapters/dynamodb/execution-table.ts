@@ -30,6 +30,10 @@ export const executionTableDefinition = (tableName: string): CreateTableCommandI
     { AttributeName: 'pk', KeyType: 'HASH' },
     { AttributeName: 'sk', KeyType: 'RANGE' },
   ],
+  // When TTL deletes an ended execution's head, the expiry handler reads the head's old image from
+  // the stream (its name and idempotency key) and removes the rest of the execution. Lambda's reads
+  // of a stream are free, and its event filter lets only TTL deletions of heads through.
+  StreamSpecification: { StreamEnabled: true, StreamViewType: 'OLD_IMAGE' },
   GlobalSecondaryIndexes: [
     {
       // A poller needs the item's key to claim it, and its response timeout to mark when the

@@ -33,9 +33,44 @@ export const removeExecution = async (context: StoreContext, workflowId: string)
   const items = await readPartition(context, workflowId);
   const head = items.find((item) => item.sk?.S === HEAD_SK);
   if (head) await deleteOne(context, head);
+  await deleteRest(context, workflowId, items, head);
+  return head !== undefined;
+};
+
+/** What the expiry handler knows of an execution whose head DynamoDB's TTL deleted (its old image). */
+export interface ExpiredHead {
+  workflowId: string;
+  /** The head as it was, for the idempotency key it may hold. */
+  oldImage: Item;
+}
+
+/**
+ * Finishes what TTL began: deletes the rest of an execution whose head TTL deleted, and frees its
+ * idempotency key. With the head gone no decide can commit and no task write can land (each is
+ * conditioned on an item that is being deleted), so one read of the partition is enough. A head
+ * found in the partition means the execution was never expired (TTL only deletes a head whose
+ * expiry has passed, and a reopened execution has none): then nothing is touched.
+ */
+export const removeExpiredExecution = async (
+  context: StoreContext,
+  { workflowId, oldImage }: ExpiredHead,
+): Promise<'removed' | 'headExists'> => {
+  const items = await readPartition(context, workflowId);
+  if (items.some((item) => item.sk?.S === HEAD_SK)) return 'headExists';
+  await deleteRest(context, workflowId, items, oldImage);
+  return 'removed';
+};
+
+/** Everything but the head, then the idempotency key the head held, then the cached knowledge. */
+const deleteRest = async (
+  context: StoreContext,
+  workflowId: string,
+  items: Item[],
+  head: Item | undefined,
+): Promise<void> => {
   await deleteAll(
     context,
-    items.filter((item) => item !== head),
+    items.filter((item) => item.sk?.S !== HEAD_SK),
   );
   const header = head?.header
     ? (fromAttribute(head.header) as { workflowName?: string; idempotencyKey?: string })
@@ -45,7 +80,6 @@ export const removeExecution = async (context: StoreContext, workflowId: string)
   }
   for (const item of items) context.shapes.set(shapeKey(item), null);
   context.definitions.delete(workflowId);
-  return head !== undefined;
 };
 
 const readPartition = async (context: StoreContext, workflowId: string): Promise<Item[]> => {
