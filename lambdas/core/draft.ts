@@ -158,7 +158,7 @@ export class ExecutionDraft {
         ? this.reattempt
         : undefined;
     const retryCount = fields.retryCount ?? reattempt?.retryCount ?? 0;
-    const taskId = taskIdFor(this.workflow.workflowId, ref, iteration, retryCount);
+    const taskId = taskIdFor(this.workflow.workflowId, ref, iteration, retryCount, this.workflow.generation);
     // A second schedule of the same attempt returns the first. Across decides the store's
     // conditional put of this derived id is what keeps an attempt unique.
     const existing = this.changed.get(taskId) ?? this.indexedAttempt(ref, retryCount, taskId);
@@ -299,10 +299,17 @@ export class ExecutionDraft {
     return undefined;
   }
 
+  /**
+   * The attempt of `ref` with this retryCount, whatever generation made it: a task a rerun kept
+   * (another branch, an enclosing JOIN) is the attempt, even though a new one would get another id.
+   */
   private indexedAttempt(ref: string, retryCount: number, taskId: string): Task | undefined {
     const newest = this.byRef?.get(ref);
     if (!newest || newest.retryCount < retryCount) return undefined;
-    return newest.taskId === taskId ? newest : this.tasks.find((task) => task.taskId === taskId);
+    if (newest.taskId === taskId || newest.retryCount === retryCount) return newest;
+    return this.tasks.find(
+      (task) => task.taskId === taskId || (task.referenceTaskName === ref && task.retryCount === retryCount),
+    );
   }
 
   private refIndex(): Map<string, Task> {

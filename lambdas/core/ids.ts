@@ -13,8 +13,19 @@ export const baseRefOf = (ref: string, iteration: number): string => {
   return iteration > 0 && ref.endsWith(suffix) ? ref.slice(0, -suffix.length) : ref;
 };
 
-export const taskIdFor = (workflowId: string, ref: string, iteration: number, retryCount: number): string =>
-  `${workflowId}:${ref}:${iteration}:${retryCount}`;
+/**
+ * A task attempt's id. `generation` counts the restarts and reruns that started the workflow again
+ * (Workflow.generation): the tasks made since carry it, so a task that a restart or rerun removed
+ * never has its id given to a new one. Otherwise a worker's late result for the removed task would
+ * land on the new task, and a re-created SUB_WORKFLOW task would find the old child under its id.
+ */
+export const taskIdFor = (
+  workflowId: string,
+  ref: string,
+  iteration: number,
+  retryCount: number,
+  generation = 0,
+): string => `${workflowId}:${ref}:${iteration}:${retryCount}${generation > 0 ? `:g${generation}` : ''}`;
 
 /**
  * The workflow a task belongs to. Workflow ids never contain ':' (generated ones are UUIDs and the

@@ -273,6 +273,8 @@ export interface Workflow {
   lastRetriedTime?: number;
   /** Present while a restart or rerun is still removing tasks (see Clearing). */
   clearing?: Clearing;
+  /** How many restarts and reruns started it again; part of the ids of tasks made since (ids.ts). */
+  generation?: number;
 }
 
 /** A running execution together with the definition it started with. */

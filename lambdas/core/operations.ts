@@ -171,7 +171,7 @@ export const retry = (
  */
 export const rerun = (execution: Execution, request: RerunRequest, ctx: DecideContext): OperationResult =>
   operate(execution, ctx, (scope) => {
-    const { workflowId, clearing, input, correlationId } = scope.draft.workflow;
+    const { workflowId, clearing, input, correlationId, generation } = scope.draft.workflow;
     if (clearing) return refuse(stillClearing(workflowId));
     const target =
       request.reRunFromTaskId === undefined
@@ -187,6 +187,7 @@ export const rerun = (execution: Execution, request: RerunRequest, ctx: DecideCo
       ...runningAgain(ctx.now),
       input: request.workflowInput ?? input,
       correlationId: request.correlationId ?? correlationId,
+      generation: (generation ?? 0) + 1,
       output: {},
       // From the start, the run is a new one: its variables start from the definition's again.
       ...(target ? {} : { variables: { ...(scope.definition.variables ?? {}) } }),
@@ -215,7 +216,7 @@ export const restart = (
   ctx: DecideContext,
 ): OperationResult =>
   operate(execution, ctx, (scope) => {
-    const { workflowId, status, input } = scope.draft.workflow;
+    const { workflowId, status, input, generation } = scope.draft.workflow;
     if (!isTerminalWorkflow(status)) {
       return refuse(
         `Workflow ${workflowId} is ${status}; only a COMPLETED, FAILED, TIMED_OUT or TERMINATED workflow can be restarted`,
@@ -237,6 +238,7 @@ export const restart = (
       startTime: ctx.now,
       lastRetriedTime: undefined,
       nextDeadline: ctx.now,
+      generation: (generation ?? 0) + 1,
       clearing: { afterSeq: 0 },
     });
     // Always left to a later decide, even with nothing to remove: it loads the definition just set.
@@ -336,18 +338,19 @@ const tasksToClear = (scope: DecideScope, clearing: Clearing): Task[] => {
   const target = scope.draft.current({ taskId: clearing.rerunFromTaskId, seq: clearing.afterSeq });
   if (!target) return [];
   const flow = new FlowPlaces(scope);
-  const around = flow.of(target);
+  const targetPosition = flow.position(target);
+  const around = targetPosition.levels;
   // The containers around the target and the JOINs after its forks wait for it again: kept, even
   // in an attempt newer than the target (one an earlier retry brought back).
   const kept = new Set([
     ...around.map((level) => iterationRef(level.container, level.instance)),
     ...enclosingJoins(scope, around).map(({ ref }) => ref),
   ]);
+  // What follows the target in the flow goes, in whatever order it was created: a JOIN's branches
+  // were created after it yet come before it, and after a skipped JOIN the steps past it may have
+  // been created before the branch tasks that precede them.
   return all.filter(
-    (task) =>
-      task.seq > clearing.afterSeq &&
-      !kept.has(task.referenceTaskName) &&
-      !runsInParallel(flow.of(task), around),
+    (task) => !kept.has(task.referenceTaskName) && flowOrder(flow.position(task), targetPosition) === 'after',
   );
 };
 
@@ -366,9 +369,12 @@ const startAgainFrom = (scope: OperationScope, clearing: Clearing): void => {
   for (const level of around) {
     if (level.kind === 'loop') loopBackTo(scope, level.container, target.iteration);
   }
-  // Tasks canceled when the workflow ended, in branches the rerun keeps, run again too.
+  // What ended unsuccessfully in the branches the rerun keeps runs again too, as a retry would run
+  // it: a branch left FAILED or CANCELED would never reach the JOIN that now waits for it.
   for (const task of newestAttempts(scope)) {
-    if (task.status === TaskStatus.CANCELED && task.taskId !== target.taskId) scope.reattempt(task);
+    if (RETRIABLE_TASK.has(task.status) && task.referenceTaskName !== target.referenceTaskName) {
+      scope.reattempt(task);
+    }
   }
   const current = draft.current(target)!;
   if (!isTerminalTask(current.status)) {
@@ -414,23 +420,36 @@ class FlowPlaces {
   constructor(private readonly scope: DecideScope) {}
 
   of(task: Task): Level[] {
+    return this.position(task).levels;
+  }
+
+  /**
+   * The task's containers, outermost first, and its position at each depth: `indexes[0]` in the
+   * definition's top-level list, `indexes[d]` in the branch of `levels[d - 1]` (a dynamically forked
+   * task is first in a branch of its own).
+   */
+  position(task: Task): FlowPosition {
     const levels: Level[] = [];
+    const indexes: number[] = [];
     let iteration = task.iteration;
     let place = this.scope.index.place(baseRefOf(task.referenceTaskName, iteration));
     if (!place) {
       // Dynamically forked: in no definition, each is a branch of its own of the fork that made it.
       const fork = this.forkOf(task.referenceTaskName);
-      if (!fork) return levels;
+      if (!fork) return { levels, indexes };
       levels.unshift({
         container: fork.taskReferenceName,
         kind: 'fork',
         instance: iteration,
         branch: task.referenceTaskName,
       });
+      indexes.unshift(0);
       place = this.scope.index.place(fork.taskReferenceName);
     }
-    while (place?.owner) {
+    while (place) {
+      indexes.unshift(place.index);
       const { owner, list } = place;
+      if (!owner) break;
       const type = typeOf(owner);
       if (type === TaskType.DO_WHILE) {
         levels.unshift({
@@ -453,7 +472,7 @@ class FlowPlaces {
       }
       place = this.scope.index.place(owner.taskReferenceName);
     }
-    return levels;
+    return { levels, indexes };
   }
 
   /** The dynamic fork step that forked `ref` (with its iteration suffix), read from the fork tasks. */
@@ -477,14 +496,34 @@ class FlowPlaces {
   }
 }
 
-/** Two tasks run in parallel when they sit in different branches of one fork. */
-const runsInParallel = (a: Level[], b: Level[]): boolean => {
-  for (let depth = 0; depth < Math.min(a.length, b.length); depth++) {
-    const [x, y] = [a[depth]!, b[depth]!];
-    if (x.container !== y.container || x.instance !== y.instance) return false;
-    if (x.branch !== y.branch) return x.kind === 'fork';
+interface FlowPosition {
+  levels: Level[];
+  indexes: number[];
+}
+
+/**
+ * Where `a` runs relative to `b` in the flow, whatever order they were created in: by position in
+ * the lists they share, by loop iteration, a container before what it holds; tasks in different
+ * branches of one fork run in parallel.
+ */
+const flowOrder = (a: FlowPosition, b: FlowPosition): 'before' | 'after' | 'same' | 'parallel' => {
+  for (let depth = 0; depth < Math.max(a.indexes.length, b.indexes.length); depth++) {
+    if (depth > 0) {
+      const [x, y] = [a.levels[depth - 1]!, b.levels[depth - 1]!];
+      if (x.instance !== y.instance) return x.instance < y.instance ? 'before' : 'after';
+      if (x.branch !== y.branch) {
+        if (x.kind !== 'loop') return 'parallel';
+        return Number(x.branch) < Number(y.branch) ? 'before' : 'after';
+      }
+    }
+    const [i, j] = [a.indexes[depth], b.indexes[depth]];
+    if (i === undefined || j === undefined) return 'parallel';
+    if (i !== j) return i < j ? 'before' : 'after';
+    // The same step at this depth: whichever path ends here is that step, the container of the other.
+    const [aEnds, bEnds] = [depth === a.levels.length, depth === b.levels.length];
+    if (aEnds || bEnds) return aEnds && bEnds ? 'same' : aEnds ? 'before' : 'after';
   }
-  return false;
+  return 'same';
 };
 
 /** The JOIN after each fork around a task: it waits for that task's branch, so a rerun keeps it. */

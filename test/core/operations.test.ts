@@ -367,6 +367,71 @@ describe('rerun', () => {
     expect(run.workflow.status).toBe('COMPLETED');
   });
 
+  it('reruns a JOIN: the branch tasks created after it still come before it in the flow and are kept', async () => {
+    const { run, operate, carryOn } = await start(loadFixture('fan-in-out'));
+    for (const ref of ['t1', 't2', 't3', 't4']) run.complete(ref, { from: ref });
+    const branches = ['t1', 't2', 't3'].map((ref) => run.task(ref));
+    operate((execution, ctx) => rerun(execution, { reRunFromTaskId: run.task('join').taskId }, ctx));
+    carryOn();
+    expect(['t1', 't2', 't3'].map((ref) => run.task(ref))).toEqual(branches);
+    expect(run.task('join')).toMatchObject({
+      status: 'COMPLETED',
+      retryCount: 1,
+      outputData: { t3: { from: 't3' }, t2: { from: 't2' } },
+    });
+    expect(run.task('t4')).toMatchObject({ status: 'SCHEDULED', taskId: 'wf-1:t4:0:0:g1' });
+    run.complete('t4');
+    expect(run.workflow.status).toBe('COMPLETED');
+  });
+
+  it('runs again what failed in a branch it keeps, so the JOIN is not left waiting for it', async () => {
+    const { run, operate, carryOn } = await start(loadFixture('fan-in-out'), {
+      taskDefs: [{ name: 't2', retryCount: 0 }],
+    });
+    run.complete('t1');
+    run.fail('t2', 'disk full');
+    expect(run.workflow.status).toBe('FAILED');
+    expect(run.task('t3').status).toBe('CANCELED');
+    operate((execution, ctx) => rerun(execution, { reRunFromTaskId: run.task('t3').taskId }, ctx));
+    carryOn();
+    expect(run.task('t3')).toMatchObject({ status: 'SCHEDULED', retryCount: 1 });
+    expect(run.task('t2')).toMatchObject({ status: 'SCHEDULED', retryCount: 1 });
+    run.complete('t3', { c: 3 });
+    run.complete('t2', { b: 2 });
+    expect(run.task('join')).toMatchObject({
+      status: 'COMPLETED',
+      outputData: { t3: { c: 3 }, t2: { b: 2 } },
+    });
+    run.complete('t4');
+    expect(run.workflow.status).toBe('COMPLETED');
+  });
+
+  it('removes the steps after the JOIN of a rerun branch task even when a skipped JOIN let them start first', async () => {
+    const { run, operate, carryOn } = await start(loadFixture('fan-in-out'));
+    operate((execution, ctx) => skipTask(execution, 'join', {}, ctx));
+    run.complete('t4', { early: true });
+    run.complete('t1');
+    run.complete('t3');
+    run.complete('t2');
+    expect(run.workflow.status).toBe('COMPLETED');
+    // t4 was created before t3, yet follows it in the flow.
+    expect(run.task('t4').seq).toBeLessThan(run.task('t3').seq);
+    operate((execution, ctx) => rerun(execution, { reRunFromTaskId: run.task('t3').taskId }, ctx));
+    carryOn();
+    expect(run.workflow.tasks.filter((task) => task.referenceTaskName === 't4')).toEqual([]);
+    expect(run.statuses()).toMatchObject({
+      t1: 'COMPLETED',
+      t2: 'COMPLETED',
+      t3: 'SCHEDULED',
+      join: 'IN_PROGRESS',
+    });
+    run.complete('t3', { again: true });
+    expect(run.task('join')).toMatchObject({ status: 'COMPLETED', outputData: { t3: { again: true } } });
+    expect(run.workflow.tasks.filter((task) => task.referenceTaskName === 't4')).toHaveLength(1);
+    run.complete('t4');
+    expect(run.workflow.status).toBe('COMPLETED');
+  });
+
   it('runs a DO_WHILE again from the rerun iteration, forgetting the iterations after it', async () => {
     const { run, operate, carryOn } = await start(loadFixture('do-while'));
     for (const ref of ['step__1', 'step__2', 'step__3', 'after_loop']) run.complete(ref, { from: ref });
@@ -442,6 +507,28 @@ describe('restart', () => {
     expect(run.refs()).toEqual(['prepare']);
     expect(run.task('prepare')).toMatchObject({ status: 'SCHEDULED', retryCount: 0, seq: 1 });
     expect(run.workflow.clearing).toBeUndefined();
+  });
+
+  it('gives the tasks of each new run ids no removed task had, so a new child and no late result mix in', async () => {
+    const { run, operate, carryOn } = await start(loadFixture('sub-workflow'));
+    const first = run.task('child');
+    run.fail('child', 'child failed');
+    expect(run.workflow.status).toBe('FAILED');
+    operate((execution, ctx) => restart(execution, {}, ctx));
+    carryOn();
+    const second = run.task('child');
+    expect(run.workflow.generation).toBe(1);
+    expect(second).toMatchObject({ status: 'IN_PROGRESS', retryCount: 0 });
+    expect(second.taskId).toBe(`${first.taskId}:g1`);
+    expect(second.subWorkflowId).not.toBe(first.subWorkflowId);
+    expect(run.effectsOf('startChildWorkflow').at(-1)).toMatchObject({ workflowId: second.subWorkflowId });
+    expect(run.workflow.tasks.some((task) => task.taskId === first.taskId)).toBe(false);
+
+    run.fail('child', 'failed again');
+    operate((execution, ctx) => rerun(execution, {}, ctx));
+    carryOn();
+    expect(run.workflow.generation).toBe(2);
+    expect(run.task('child').taskId).toBe(`${first.taskId}:g2`);
   });
 
   it('restarts on the latest definition when one is given', async () => {

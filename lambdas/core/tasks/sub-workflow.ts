@@ -14,7 +14,8 @@ export const subWorkflowTask: TaskKind = {
     const { draft } = scope;
     const { step, iteration } = plan;
     const ref = iterationRef(step.taskReferenceName, iteration);
-    const taskId = taskIdFor(draft.workflow.workflowId, ref, iteration, plan.retryCount);
+    const { workflowId: parentId, generation } = draft.workflow;
+    const taskId = taskIdFor(parentId, ref, iteration, plan.retryCount, generation);
     const workflowId = childWorkflowIdFor(taskId);
     draft.add(step, iteration, {
       taskType: TaskType.SUB_WORKFLOW,
