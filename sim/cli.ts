@@ -1,10 +1,13 @@
 /**
- * `npm run sim -- --seeds N [--seed S] [--workflows W] [--wide] [--no-reconcile] [--faults off|a,b]`
- * Runs seeds S, S+1, … S+N-1 and prints seeds per second, faults injected by kind, invariant checks
- * made and violations; each failing seed with the one-line command that replays it.
+ * `npm run sim -- --seeds N [--seed S] [--workflows W] [--wide] [--no-reconcile] [--faults off|a,b]
+ * [--no-operations]`
+ * Runs seeds S, S+1, … S+N-1 and prints seeds per second, faults injected by kind, the operator's
+ * operations by kind (issued, refused, committed), invariant checks made and violations; each
+ * failing seed with the one-line command that replays it.
  */
 import { loadScriptRuntime } from '../lambdas/core/scripting/index';
 import { FAULT_KINDS, type FaultKind } from './faults';
+import { OPERATION_KINDS } from './operator-requests';
 import { quietly } from './quiet';
 import { runSeed, type SeedOptions } from './run-seed';
 
@@ -41,22 +44,37 @@ const main = async () => {
   const faults = faultsOption();
   const reconcile = !flag('no-reconcile');
   const wideForks = flag('wide');
+  const operations = flag('no-operations') ? false : undefined;
   const scripts = await loadScriptRuntime();
   const injected: Record<string, number> = {};
+  const operated = Object.fromEntries(
+    OPERATION_KINDS.map((kind) => [kind, { issued: 0, refused: 0, failed: 0, committed: 0 }]),
+  );
   let checks = 0;
   let violations = 0;
   const started = performance.now();
   for (let seed = first; seed < first + seeds; seed++) {
-    const result = await quietly(() => runSeed({ seed, workflows, faults, reconcile, wideForks }, scripts));
+    const result = await quietly(() =>
+      runSeed({ seed, workflows, faults, reconcile, wideForks, operations }, scripts),
+    );
     checks += result.checks;
     for (const [kind, count] of Object.entries(result.injected))
       injected[kind] = (injected[kind] ?? 0) + count;
+    for (const kind of OPERATION_KINDS) {
+      const total = operated[kind]!;
+      const counts = result.operations[kind];
+      total.issued += counts.issued;
+      total.refused += counts.refused;
+      total.failed += counts.failed;
+      total.committed += counts.committed;
+    }
     if (result.violations.length > 0) {
       violations += result.violations.length;
       const replay = [
         `npm run sim -- --seed ${seed} --workflows ${workflows}`,
         wideForks ? '--wide' : '',
         reconcile ? '' : '--no-reconcile',
+        operations === false ? '--no-operations' : '',
         typeof faults === 'string' && faults !== 'random' ? `--faults ${faults}` : '',
         Array.isArray(faults) ? `--faults ${faults.join(',')}` : '',
       ]
@@ -83,6 +101,12 @@ const main = async () => {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, count]) => `${kind} ${count}`)
       .join(', ')}`,
+  );
+  console.log(
+    `operations (issued/refused/5xx/committed): ${OPERATION_KINDS.map((kind) => {
+      const { issued, refused, failed, committed } = operated[kind]!;
+      return `${kind} ${issued}/${refused}/${failed}/${committed}`;
+    }).join(', ')}`,
   );
   console.log(`invariant checks: ${checks}; violations: ${violations}`);
   process.exitCode = violations > 0 ? 1 : 0;

@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { decide, terminate } from '../lambdas/core/decide';
+import type { DecideResult } from '../lambdas/core/draft';
+import { taskIdFor } from '../lambdas/core/ids';
 import {
   isTerminalTask,
   type JsonMap,
@@ -18,15 +20,24 @@ import { createWorkflow } from '../lambdas/core/start';
 import { runnerOf } from '../lambdas/core/tasks/index';
 import type { DecideContext } from '../lambdas/core/tasks/task-kind';
 import { type TimeoutCause, taskDeadline, timeoutReason } from '../lambdas/core/timeouts';
+import { applyOperation, type ReplayedOperation } from './reference-operations';
 
 /** A task's end that came from outside the decider, as the engine stored it. */
 export interface Outcome {
+  /** The task's id, when known: derived from state, so the reference makes the same one. */
+  taskId?: string;
   ref: string;
   iteration: number;
   retryCount: number;
   status: TaskStatus;
   outputData: JsonMap;
   reasonForIncompletion?: string;
+  /**
+   * How many times the engine had removed this attempt's task (a restart or rerun removes tasks and
+   * creates them again under the same ids) when the outcome was stored: an outcome of a removed
+   * generation has nothing left to act on.
+   */
+  generation?: number;
 }
 
 /**
@@ -50,7 +61,16 @@ export interface Termination {
   saw?: number;
 }
 
-export type ReplayStep = Outcome | DecidePoint | Termination;
+/**
+ * Where the engine committed an operator's operation (pause, resume, retry, restart, rerun, skip):
+ * the reference applies the core's same operation there, instead of a decide.
+ */
+export interface OperationStep {
+  operation: ReplayedOperation;
+  saw?: number;
+}
+
+export type ReplayStep = Outcome | DecidePoint | Termination | OperationStep;
 
 export interface ReferenceTask {
   ref: string;
@@ -89,6 +109,10 @@ export const isExternalOutcome = (task: Task): boolean => {
 
 const isDecidePoint = (step: ReplayStep): step is DecidePoint => 'decided' in step;
 const isTermination = (step: ReplayStep): step is Termination => 'terminated' in step;
+const isOperationStep = (step: ReplayStep): step is OperationStep => 'operation' in step;
+/** A step where the engine committed something of its own, after reading `saw` outcomes. */
+const isCommitPoint = (step: ReplayStep): step is DecidePoint | Termination | OperationStep =>
+  isDecidePoint(step) || isTermination(step) || isOperationStep(step);
 
 class Diverged extends Error {}
 
@@ -100,10 +124,11 @@ class Diverged extends Error {}
  * decide, with the same consequences as in the engine (a TIME_OUT_WF task timeout ends the workflow).
  *
  * Given only outcomes, the reference decides to a fixpoint after each. Given decide points (steps
- * holding any DecidePoint or Termination are taken to record them all), it decides exactly where the
- * engine did, one decide per point, the first standing for the start's decide: the final state of a
- * workflow that fails or is terminated depends on which results one decide saw together, which the
- * outcomes alone do not tell. A completed workflow's final state does not depend on it.
+ * holding any DecidePoint, Termination or OperationStep are taken to record them all), it decides
+ * exactly where the engine did, one decide per point, the first standing for the start's decide: the
+ * final state of a workflow that fails or is terminated depends on which results one decide saw
+ * together, which the outcomes alone do not tell. A completed workflow's final state does not
+ * depend on it. At an operation's point it applies the core's operation instead of a decide.
  */
 export const interpret = (
   definition: WorkflowDef,
@@ -113,7 +138,7 @@ export const interpret = (
 ): ReferenceResult => {
   const replay = new Replay(definition, input, context);
   try {
-    if (steps.some((step) => isDecidePoint(step) || isTermination(step))) replay.atDecidePoints(steps);
+    if (steps.some(isCommitPoint)) replay.atDecidePoints(steps);
     else replay.afterEveryOutcome(steps as readonly Outcome[]);
     replay.settle();
   } catch (error) {
@@ -138,9 +163,11 @@ class Replay {
   workflow: Workflow;
   /** Time-driven outcomes set up for the next decide to produce, by task id. */
   private readonly staged = new Map<string, Outcome>();
+  /** How many times each task id was removed: the generation an outcome must belong to. */
+  private readonly removals = new Map<string, number>();
 
   constructor(
-    private readonly definition: WorkflowDef,
+    private definition: WorkflowDef,
     input: JsonMap,
     private readonly context: ReferenceContext,
   ) {
@@ -170,7 +197,7 @@ class Replay {
       }
     };
     for (const step of steps) {
-      if (!isDecidePoint(step) && !isTermination(step)) {
+      if (!isCommitPoint(step)) {
         stored.push(step);
         continue;
       }
@@ -185,7 +212,8 @@ class Replay {
         applied.add(index);
         this.apply(stored[index]!);
       }
-      this.decideOnce();
+      if (isOperationStep(step)) this.operate(step.operation);
+      else this.decideOnce();
     }
     // What no decide saw: a stalled engine; the reference carries on, so the difference shows.
     applyStored(stored.length);
@@ -194,14 +222,29 @@ class Replay {
   /** Returns whether the decide changed anything. */
   decideOnce(): boolean {
     const result = decide({ workflow: this.workflow, definition: this.definition }, this.decideContext());
-    this.workflow = result.next;
+    this.adopt(result);
     this.checkStaged();
     return result.workflowChanged;
   }
 
   terminate(reason = 'terminated'): void {
     const execution = { workflow: this.workflow, definition: this.definition };
-    this.workflow = terminate(execution, reason, this.decideContext()).next;
+    this.adopt(terminate(execution, reason, this.decideContext()));
+  }
+
+  /** An operation the core refuses here changes nothing, as the engine's refused one commits nothing. */
+  operate(operation: ReplayedOperation): void {
+    const execution = { workflow: this.workflow, definition: this.definition };
+    const verdict = applyOperation(execution, operation, this.decideContext());
+    if (verdict.kind === 'done') this.adopt(verdict.result);
+    this.checkStaged();
+  }
+
+  private adopt(result: DecideResult): void {
+    this.workflow = result.next;
+    if (result.definition) this.definition = result.definition;
+    for (const taskId of result.removedTaskIds)
+      this.removals.set(taskId, (this.removals.get(taskId) ?? 0) + 1);
   }
 
   private decideContext(): DecideContext {
@@ -217,8 +260,16 @@ class Replay {
   }
 
   apply(outcome: Outcome): void {
-    const task = this.find(outcome);
     const attempt = `${outcome.ref} (iteration ${outcome.iteration}, retry ${outcome.retryCount})`;
+    if (this.isOfRemovedGeneration(outcome)) return;
+    const removed = this.removals.get(this.taskIdOf(outcome)) ?? 0;
+    const generation = outcome.generation ?? 0;
+    if (generation > removed) {
+      throw new Diverged(
+        `${outcome.status} outcome for ${attempt} after the engine removed it ${generation} times, the reference ${removed}`,
+      );
+    }
+    const task = this.find(outcome);
     if (!task)
       throw new Diverged(`${outcome.status} outcome for ${attempt}, which the reference never scheduled`);
     if (isTerminalTask(task.status)) {
@@ -247,6 +298,7 @@ class Replay {
 
   /** Whether a decide's own clock ended the task (a timeout, a WAIT that fell due), not a worker. */
   private endedByClock(outcome: Outcome): boolean {
+    if (this.isOfRemovedGeneration(outcome)) return false;
     if (outcome.status === TaskStatus.TIMED_OUT) return true;
     const task = this.find(outcome);
     if (!task) return false;
@@ -254,7 +306,19 @@ class Replay {
     return timeoutCauseOf(task, outcome, this.taskDef(task)) !== undefined;
   }
 
+  /** The task the outcome was stored in has since been removed, here as in the engine. */
+  private isOfRemovedGeneration(outcome: Outcome): boolean {
+    return (outcome.generation ?? 0) < (this.removals.get(this.taskIdOf(outcome)) ?? 0);
+  }
+
+  private taskIdOf(outcome: Outcome): string {
+    return (
+      outcome.taskId ?? taskIdFor(this.context.workflowId, outcome.ref, outcome.iteration, outcome.retryCount)
+    );
+  }
+
   private find(outcome: Outcome): Task | undefined {
+    if (outcome.taskId) return this.workflow.tasks.find((candidate) => candidate.taskId === outcome.taskId);
     return this.workflow.tasks.find(
       (candidate) =>
         candidate.referenceTaskName === outcome.ref &&

@@ -3,6 +3,8 @@ import type { ScriptRuntime } from '../lambdas/core/scripting/script-runtime';
 import { MAX_TASK_WRITES_PER_DECIDE } from '../lambdas/engine/decide-workflow';
 import { type FaultKind, type FaultPlan, faultFree, planFaults } from './faults';
 import { InvariantChecks, type Violation } from './invariants';
+import { type OperationCounts, Operator } from './operator';
+import { OPERATION_KINDS, type OperationKind } from './operator-requests';
 import { Random } from './random';
 import { compareWithReference, interpret } from './reference';
 import { type InjectedBugs, RECONCILE_PERIOD_MS, SimRuntime } from './runtime';
@@ -18,6 +20,8 @@ export interface SeedOptions {
   reconcile: boolean;
   bugs?: InjectedBugs;
   wideForks?: boolean;
+  /** Whether an operator pauses, retries, reruns… workflows while faults are on; on unless faults are off. */
+  operations?: boolean;
 }
 
 export interface SeedResult {
@@ -30,6 +34,8 @@ export interface SeedResult {
   workflows: number;
   simulatedMs: number;
   invocations: Record<string, number>;
+  /** Per kind, the operator's requests and answers, and how many commits changed a workflow. */
+  operations: Record<OperationKind, OperationCounts & { committed: number }>;
 }
 
 /** Simulated wall clock: the engine stores epoch milliseconds, so the run starts at a real date. */
@@ -39,6 +45,10 @@ const START_WINDOW_MS = 5_000;
 const FAULT_PHASE_MS = 60_000;
 /** After the last workflow ended: time for hand-backs, timers and poisoned messages to run out. */
 const DRAIN_LIMIT_MS = 60 * 60_000;
+/** The share of workflows the operator operates on. */
+const OPERATED_SHARE = 0.3;
+/** Longest wait, once faults stop, for the operator's last answers (a resume after a long freeze). */
+const OPERATOR_SETTLE_LIMIT_MS = 10 * 60_000;
 
 /**
  * One seed: a workload, a fault plan, a run with faults, a healing run without them, and every
@@ -74,11 +84,18 @@ export const runSeed = async (options: SeedOptions, scripts: ScriptRuntime): Pro
     failures: options.faults !== 'off',
     running: () => workersRunning,
   });
+  const operator =
+    (options.operations ?? options.faults !== 'off')
+      ? new Operator(runtime, checks, random.fork(4), { share: OPERATED_SHARE })
+      : undefined;
   const starts = workload.starts.map(async (start) => {
     await world.sleep(world.random.int(0, START_WINDOW_MS));
     for (let attempt = 0; ; attempt++) {
       const answer = await runtime.api('POST', '/api/workflow', { body: start });
-      if (answer.statusCode === 200) break;
+      if (answer.statusCode === 200) {
+        operator?.adopt(String(answer.body));
+        break;
+      }
       if (answer.statusCode < 500) throw new Error(`start refused: ${JSON.stringify(answer.body)}`);
       await world.sleep(Math.min(5_000, 200 * 2 ** attempt));
     }
@@ -96,11 +113,15 @@ export const runSeed = async (options: SeedOptions, scripts: ScriptRuntime): Pro
     startsDone = true;
   });
   const store = runtime.store.inner;
+  const operatorIdle = () => operator?.idle() ?? true;
   const allEnded = () => startsDone && checks.running.size === 0;
 
-  await world.runUntil(EPOCH + FAULT_PHASE_MS, allEnded);
+  await world.runUntil(EPOCH + FAULT_PHASE_MS, () => allEnded() && operatorIdle());
   world.faultsOn = false;
   world.record('healing');
+  // The operator issues nothing new now, but may still wait on an answer: its last request counts
+  // like a start, from when it was answered.
+  await world.runUntil(world.now + OPERATOR_SETTLE_LIMIT_MS, operatorIdle);
   // L1: once faults stop, every workflow ends within two reconcile periods plus its longest timer.
   const deadline =
     Math.max(world.now, lastStart) + 2 * RECONCILE_PERIOD_MS + longestTimerMs(workload.taskDefs);
@@ -158,6 +179,7 @@ export const runSeed = async (options: SeedOptions, scripts: ScriptRuntime): Pro
     workflows: store.workflowIds().length,
     simulatedMs: world.now - EPOCH,
     invocations: runtime.invocations,
+    operations: operationCounts(operator, checks),
   };
 };
 
@@ -171,15 +193,17 @@ const checkAgainstReference = (
   const defs = new Map(taskDefs.map((def) => [def.name, def]));
   const store = runtime.store.inner;
   for (const workflowId of store.workflowIds()) {
-    const { workflow, definition } = store.peek(workflowId)!;
+    const { workflow } = store.peek(workflowId)!;
+    const initial = checks.initial(workflowId)!;
     if (!isTerminalWorkflow(workflow.status)) continue;
     checks.checks += 1;
-    const reference = interpret(definition, workflow.input, checks.outcomes.get(workflowId) ?? [], {
+    const steps = checks.outcomes.get(workflowId) ?? [];
+    const reference = interpret(initial.definition, initial.input, steps, {
       taskDefs: (name) => defs.get(name),
       scripts,
       workflowId,
-      now: workflow.createTime,
-      correlationId: workflow.correlationId,
+      now: initial.createTime,
+      correlationId: initial.correlationId,
       maxTaskWrites: MAX_TASK_WRITES_PER_DECIDE,
     });
     for (const difference of compareWithReference(workflow, reference))
@@ -200,3 +224,14 @@ const longestTimerMs = (taskDefs: readonly TaskDef[]): number => {
   }
   return longest;
 };
+
+const operationCounts = (operator: Operator | undefined, checks: InvariantChecks): SeedResult['operations'] =>
+  Object.fromEntries(
+    OPERATION_KINDS.map((kind) => [
+      kind,
+      {
+        ...(operator?.counts[kind] ?? { issued: 0, applied: 0, refused: 0, failed: 0 }),
+        committed: checks.committedOperations[kind] ?? 0,
+      },
+    ]),
+  ) as SeedResult['operations'];

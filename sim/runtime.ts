@@ -14,6 +14,7 @@ import type { APIGatewayProxyEventV2 } from '../lambdas/shared/api-gateway';
 import { InMemoryExecutionQueries } from '../test/fakes/in-memory-execution-queries';
 import { InMemoryPollDataStore } from '../test/fakes/in-memory-poll-data-store';
 import { InMemoryTaskLogStore } from '../test/fakes/in-memory-task-log-store';
+import { ignoringPause, miswiredRoute, reusingTaskIds } from './injected-bugs';
 import type { InvariantChecks } from './invariants';
 import { runRateSchedule, simSchedulerClient } from './scheduler-model';
 import { runEventSource, SimQueue, simSqsClient } from './sqs-model';
@@ -33,6 +34,17 @@ export interface InjectedBugs {
   dropDecideOnLockMiss?: boolean;
   /** Commits skip the version and epoch conditions: a stale decider overwrites newer state. */
   unfenced?: boolean;
+  /** Decides read a PAUSED workflow as RUNNING and carry on with it, as if nobody had paused it. */
+  decideIgnoresPause?: boolean;
+  /** The retry route runs a restart: an ended workflow's tasks are removed, which a retry never does. */
+  retryRestarts?: boolean;
+  /** The rerun route drops reRunFromTaskId, so the workflow runs again from its first task. */
+  rerunDropsTarget?: boolean;
+  /**
+   * Task ids leave out the workflow's generation, as they did before restarts and reruns counted
+   * one: the tasks a restart creates again get the ids of those it removed.
+   */
+  reusedTaskIds?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -104,8 +116,11 @@ export class SimRuntime {
     const buggy = this.options.bugs.dropDecideOnLockMiss
       ? droppingAfterLockMiss(this.store, decideQueue, this.world)
       : undefined;
+    let store = buggy?.store ?? this.store;
+    if (this.options.bugs.reusedTaskIds) store = reusingTaskIds(store);
+    if (this.options.bugs.decideIgnoresPause && owner.startsWith('decide')) store = ignoringPause(store);
     return {
-      store: buggy?.store ?? this.store,
+      store,
       metadata: this.metadata,
       decideQueue: buggy?.decideQueue ?? decideQueue,
       systemTasks: new SqsSystemTaskQueue({ client: sqs, queueUrl: SYSTEM_TASK_QUEUE_URL }),
@@ -171,22 +186,28 @@ export class SimRuntime {
     }
   }
 
-  /** One API Gateway request to the api function; a crash reads as a 502, as API Gateway answers. */
+  /**
+   * One API Gateway request to the api function; a crash reads as a 502, as API Gateway answers.
+   * `observe` learns which process the invocation is, before it runs: the invariant checks know
+   * writes by their process.
+   */
   async api(
     method: string,
     path: string,
-    options: { query?: string; body?: unknown } = {},
+    options: { query?: string; body?: unknown; observe?: (process: number) => void } = {},
   ): Promise<ApiAnswer> {
+    const request = miswiredRoute(this.options.bugs, { path, query: options.query, body: options.body });
     const event: APIGatewayProxyEventV2 = {
-      rawPath: path,
-      rawQueryString: options.query ?? '',
+      rawPath: request.path,
+      rawQueryString: request.query ?? '',
       headers: { 'content-type': 'application/json' },
       requestContext: { requestId: `req-${this.nextRequest++}`, http: { method } },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
     };
-    const end: ProcessEnd<{ statusCode: number; body?: string }> = await this.world.spawn('api', () =>
-      createApiHandler(this.deps(this.owner('api')))(event),
-    );
+    const end: ProcessEnd<{ statusCode: number; body?: string }> = await this.world.spawn('api', () => {
+      options.observe?.(this.world.currentProcess());
+      return createApiHandler(this.deps(this.owner('api')))(event);
+    });
     if (end.kind !== 'returned') return { statusCode: 502, body: undefined };
     const text = end.value.body;
     let body: unknown = text;

@@ -27,7 +27,13 @@ export const runWorkers = (runtime: SimRuntime, checks: InvariantChecks, options
   const held: (() => Promise<void>)[] = [];
   let worker = 0;
 
-  const report = async (task: Task, status: string, outputData: JsonMap, extra: JsonMap = {}) => {
+  const report = async (
+    task: Task,
+    polledGeneration: number,
+    status: string,
+    outputData: JsonMap,
+    extra: JsonMap = {},
+  ) => {
     const body = {
       workflowInstanceId: task.workflowInstanceId,
       taskId: task.taskId,
@@ -37,7 +43,14 @@ export const runWorkers = (runtime: SimRuntime, checks: InvariantChecks, options
       ...extra,
     };
     for (let attempt = 0; ; attempt++) {
-      const answer = await runtime.api('POST', '/api/tasks/update-v2', { body });
+      const sentToGeneration = checks.generationOf(task.workflowInstanceId, task.taskId);
+      let process = 0;
+      const answer = await runtime.api('POST', '/api/tasks/update-v2', {
+        body,
+        observe: (id) => {
+          process = id;
+        },
+      });
       if (answer.statusCode < 300) {
         if (status !== 'IN_PROGRESS') {
           checks.acknowledge({
@@ -46,6 +59,9 @@ export const runWorkers = (runtime: SimRuntime, checks: InvariantChecks, options
             status,
             outputData,
             at: world.now,
+            process,
+            sentToGeneration,
+            polledGeneration,
           });
         }
         return answer.statusCode === 200 ? (answer.body as Task) : undefined;
@@ -68,6 +84,8 @@ export const runWorkers = (runtime: SimRuntime, checks: InvariantChecks, options
   };
 
   const work = async (task: Task): Promise<void> => {
+    // Which generation of the task this worker holds: a restart or rerun may remove it meanwhile.
+    const polledGeneration = checks.generationOf(task.workflowInstanceId, task.taskId);
     const behaviour = behaviourFor(task);
     const output = { n: world.random.int(0, 9), by: task.taskId };
     world.record(`worker ${task.taskId} ${behaviour}`);
@@ -79,18 +97,25 @@ export const runWorkers = (runtime: SimRuntime, checks: InvariantChecks, options
       await world.sleep(world.random.int(5, 400));
     }
     if (behaviour === 'callback') {
-      await report(task, 'IN_PROGRESS', {}, { callbackAfterSeconds: world.random.int(1, 2) });
+      await report(
+        task,
+        polledGeneration,
+        'IN_PROGRESS',
+        {},
+        { callbackAfterSeconds: world.random.int(1, 2) },
+      );
       return;
     }
     const status = behaviour === 'fail' ? 'FAILED' : 'COMPLETED';
     const send = async () => {
       const next = await report(
         task,
+        polledGeneration,
         status,
         output,
         status === 'FAILED' ? { reasonForIncompletion: 'simulated failure' } : {},
       );
-      if (behaviour === 'twice') await report(task, status, output);
+      if (behaviour === 'twice') await report(task, polledGeneration, status, output);
       if (next) void work(next);
     };
     if (world.faults.burst && world.faultsOn) held.push(send);

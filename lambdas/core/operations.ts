@@ -173,10 +173,14 @@ export const rerun = (execution: Execution, request: RerunRequest, ctx: DecideCo
   operate(execution, ctx, (scope) => {
     const { workflowId, clearing, input, correlationId, generation } = scope.draft.workflow;
     if (clearing) return refuse(stillClearing(workflowId));
-    const target =
+    const named =
       request.reRunFromTaskId === undefined
         ? undefined
         : scope.draft.all().find((task) => task.taskId === request.reRunFromTaskId);
+    // An attempt that a retry or an earlier rerun replaced stands for its reference: the newest
+    // attempt is the one that runs again, or it would be left running (or ended) beside the new one.
+    // A client re-sending a rerun whose answer it lost names such an attempt.
+    const target = named && (scope.draft.latest(named.referenceTaskName) ?? named);
     if (request.reRunFromTaskId !== undefined && !target) {
       return refuse(
         `Task ${request.reRunFromTaskId} is not a task of workflow ${workflowId}`,

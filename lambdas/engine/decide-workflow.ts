@@ -102,18 +102,26 @@ export const runDecider = async (
   return { kind: 'retryLater', reason: `commit kept conflicting after ${maxAttempts} attempts` };
 };
 
-const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | undefined) => ({
-  workflowId: stored.workflow.workflowId,
-  expectedVersion: stored.version,
-  lease,
-  workflow: result.next,
-  tasks: result.changedTasks.map((task) => ({
-    task,
-    expectedRevision: stored.taskRevisions.get(task.taskId),
-  })),
-  removedTaskIds: result.removedTaskIds,
-  definition: result.definition,
-});
+/**
+ * A task the decide created (its seq is past every stored task's) is written as new, so the store
+ * refuses it if its id exists: a decide that made a task under a stored id fails loudly instead of
+ * overwriting that task. A changed task is written against the revision it was loaded at.
+ */
+const commitOf = (stored: StoredExecution, result: DecideResult, lease: Lease | undefined) => {
+  const lastStoredSeq = stored.workflow.tasks.reduce((last, task) => Math.max(last, task.seq), 0);
+  return {
+    workflowId: stored.workflow.workflowId,
+    expectedVersion: stored.version,
+    lease,
+    workflow: result.next,
+    tasks: result.changedTasks.map((task) => ({
+      task,
+      expectedRevision: task.seq > lastStoredSeq ? undefined : stored.taskRevisions.get(task.taskId),
+    })),
+    removedTaskIds: result.removedTaskIds,
+    definition: result.definition,
+  };
+};
 
 /**
  * The failure workflow a failing decide starts, prepared to be created by the same commit: started

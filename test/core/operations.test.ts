@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Conductor expressions are plain strings that contain ${...}.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Execution, TaskDef, WorkflowDef } from '../../lambdas/core/model';
+import { type Execution, isTerminalTask, type TaskDef, type WorkflowDef } from '../../lambdas/core/model';
 import {
   type OperationResult,
   pause,
@@ -448,6 +448,24 @@ describe('rerun', () => {
     });
     run.complete('after_loop');
     expect(run.workflow.status).toBe('COMPLETED');
+  });
+
+  it('reruns the newest attempt when named an attempt that a retry replaced', async () => {
+    const { run, operate, carryOn } = await start(chain, { taskDefs: [{ name: 'a', retryCount: 1 }] });
+    const firstA = run.task('a');
+    run.fail('a', 'flaky');
+    expect(run.task('a')).toMatchObject({ status: 'SCHEDULED', retryCount: 1 });
+    // The retry's attempt is still pending when the rerun names the failed one.
+    operate((execution, ctx) => rerun(execution, { reRunFromTaskId: firstA.taskId }, ctx));
+    carryOn();
+    const attemptsOfA = run.workflow.tasks.filter((task) => task.referenceTaskName === 'a');
+    expect(attemptsOfA.filter((task) => !isTerminalTask(task.status))).toEqual([
+      expect.objectContaining({ status: 'SCHEDULED', retryCount: 2 }),
+    ]);
+    run.complete('a', { n: 10 });
+    expect(run.workflow.tasks.filter((task) => task.referenceTaskName === 'b')).toEqual([
+      expect.objectContaining({ status: 'SCHEDULED', inputData: expect.objectContaining({ from: 10 }) }),
+    ]);
   });
 
   it('answers which field is wrong for a task that is not in the workflow', async () => {

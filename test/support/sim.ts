@@ -2,6 +2,7 @@
 import { loadScriptRuntime } from '../../lambdas/core/scripting/index';
 import type { ScriptRuntime } from '../../lambdas/core/scripting/script-runtime';
 import { FAULT_KINDS } from '../../sim/faults';
+import { OPERATION_KINDS } from '../../sim/operator-requests';
 import { quietly } from '../../sim/quiet';
 import { runSeed, type SeedOptions, type SeedResult } from '../../sim/run-seed';
 
@@ -56,18 +57,25 @@ export const violationReport = (
 
 /**
  * A range of seeds with random faults (every kind appears across any hundred seeds), wide dynamic
- * forks on, and the reconcile as deployed: no invariant may break. Split over several test files so
- * that the runner spreads them over the machine's cores.
+ * forks on, the operator steering workflows, and the reconcile as deployed: no invariant may break,
+ * and every operation kind must be both issued and committed, so a range never passes by operating
+ * on nothing. Split over several test files so that the runner spreads them over the cores.
  */
 export const checkSeedRange = async (first: number, count: number): Promise<void> => {
   const options = { workflows: 20, faults: 'random', reconcile: true, wideForks: true } as const;
   const results = await simulateSeeds(first, count, options);
   const report = violationReport(results, options);
   if (report !== '') throw new Error(`invariants broken:\n${report}`);
+  const range = `seeds ${first}–${first + count - 1}`;
   const kinds = new Set(results.flatMap((result) => result.faultKinds));
   const missing = FAULT_KINDS.filter((kind) => !kinds.has(kind));
-  if (missing.length > 0)
-    throw new Error(`seeds ${first}–${first + count - 1} never enabled ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`${range} never enabled ${missing.join(', ')}`);
   const workflows = results.reduce((sum, result) => sum + result.workflows, 0);
   if (workflows < count * options.workflows) throw new Error(`only ${workflows} workflows ran`);
+  const idle = OPERATION_KINDS.filter(
+    (kind) =>
+      results.every((result) => result.operations[kind].issued === 0) ||
+      results.every((result) => result.operations[kind].committed === 0),
+  );
+  if (idle.length > 0) throw new Error(`${range} never issued or never committed ${idle.join(', ')}`);
 };
