@@ -11,7 +11,7 @@ import { type QueryClause, queryError } from './search-query';
  */
 
 /** Values one field may list: every value is one or more index partitions to read. */
-export const MAX_VALUES_PER_FIELD = 10;
+const MAX_VALUES_PER_FIELD = 10;
 
 const WORKFLOW_FIELDS = ['workflowType', 'status', 'correlationId', 'startTime'] as const;
 const WORKFLOW_STATUSES: readonly string[] = Object.values(WorkflowStatus);

@@ -4,12 +4,12 @@ import { queryInt } from './request';
 import type { ApiRequest } from './router';
 
 /** Results per page at most, and Conductor's default `size`. A larger size is refused, not cut. */
-export const MAX_SEARCH_SIZE = 100;
+const MAX_SEARCH_SIZE = 100;
 /**
  * How deep a search may page (`start + size`). Reaching result n reads n index entries, so a
  * deep page costs in proportion; Elasticsearch, behind Conductor's search, stops at the same depth.
  */
-export const MAX_SEARCH_DEPTH = 10_000;
+const MAX_SEARCH_DEPTH = 10_000;
 
 export const searchPageOf = (request: ApiRequest): SearchPage => {
   const start = queryInt(request, 'start', { min: 0 }) ?? 0;

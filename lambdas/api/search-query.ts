@@ -8,7 +8,7 @@ import { ValidationError } from '../shared/errors';
  * by name. Errors say where (counting characters from 1) and what was expected there.
  */
 
-export type ClauseOperator = '=' | '>' | '<' | '>=' | '<=' | 'IN';
+type ClauseOperator = '=' | '>' | '<' | '>=' | '<=' | 'IN';
 
 export interface QueryClause {
   field: string;
@@ -66,7 +66,7 @@ const readQuoted = (query: string, start: number): { text: string; end: number }
   throw queryError(start + 1, `the quote ${quote} opened here is never closed`);
 };
 
-export const tokenize = (query: string): Token[] => {
+const tokenize = (query: string): Token[] => {
   const tokens: Token[] = [];
   let i = 0;
   while (i < query.length) {

@@ -10,9 +10,9 @@ import { parseSearchQuery } from './search-query';
 import { taskSummaryOf, workflowSummaryOf } from './search-summaries';
 
 /** Correlation ids one POST may look up; each is a query of its own. */
-export const MAX_CORRELATION_IDS = 100;
+const MAX_CORRELATION_IDS = 100;
 /** Task types one queue-size request may count; each is four count queries at least. */
-export const MAX_QUEUE_TYPES = 100;
+const MAX_QUEUE_TYPES = 100;
 
 const queryOf = (request: ApiRequest) => parseSearchQuery(queryString(request, 'query') ?? '');
 

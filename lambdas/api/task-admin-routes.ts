@@ -42,7 +42,7 @@ const clipped = (line: string): string => {
 };
 
 /** One entry of TaskResult.logs, as the SDKs send a TaskExecLog. */
-export interface ResultLog {
+interface ResultLog {
   log: string;
   createdTime?: number;
 }
@@ -92,7 +92,7 @@ export const saveResultLogs = async (
 };
 
 /** Who polled: the task type and what the worker said about itself. */
-export interface Poller {
+interface Poller {
   taskType: string;
   workerId?: string;
   domain?: string;

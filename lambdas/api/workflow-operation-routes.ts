@@ -10,7 +10,7 @@ import {
   retryWorkflow,
   skipWorkflowTask,
 } from '../engine/operate-workflow';
-import { ServiceUnavailableError } from './errors';
+import { retryWhileBusy } from './busy-retry';
 import {
   checkedFields,
   type FieldRule,
@@ -28,31 +28,17 @@ import type { ApiDeps, Route } from './router';
  * as text). Each is applied through the engine's decide path (engine/operate-workflow.ts).
  */
 
-/**
- * Waits between attempts while another decide holds the workflow's lease, as terminate does: a
- * decide takes milliseconds, so a second or so covers a busy workflow, and a lease left by a crashed
- * decider (30 s) is answered 503 for the client to retry.
- */
-const BUSY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800] as const;
-
-const whileBusy = async (
+/** An operation, attempted again while the workflow is busy (busy-retry.ts). */
+const whileBusy = (
   deps: ApiDeps,
   workflowId: string,
   what: string,
   attempt: () => Promise<OperationOutcome>,
-): Promise<void> => {
-  for (let round = 0; ; round++) {
+): Promise<void> =>
+  retryWhileBusy(deps, workflowId, what, async () => {
     const outcome = await attempt();
-    if (outcome.kind === 'applied') return;
-    const delay = BUSY_RETRY_DELAYS_MS[round];
-    if (delay === undefined) {
-      throw new ServiceUnavailableError(
-        `workflow ${workflowId} was not ${what}: it is busy (${outcome.reason}); try again in a few seconds`,
-      );
-    }
-    await deps.sleep(delay);
-  }
-};
+    return outcome.kind === 'applied' ? undefined : outcome.reason;
+  });
 
 const anObject: FieldRule['ok'] = isObject;
 const aString: FieldRule['ok'] = (value) => typeof value === 'string';

@@ -2,7 +2,7 @@ import { isTerminalWorkflow, type StartWorkflowRequest, type Workflow, WorkflowS
 import { terminateWorkflow } from '../engine/decide-workflow';
 import { startWorkflow } from '../engine/start-workflow';
 import { ConflictError, NotFoundError } from '../shared/errors';
-import { ServiceUnavailableError } from './errors';
+import { retryWhileBusy } from './busy-retry';
 import {
   checkedFields,
   type FieldRule,
@@ -19,13 +19,6 @@ import type { ApiDeps, Route } from './router';
 /** StartWorkflowRequest's own limits (its @Min/@Max on priority). */
 const PRIORITY = { min: 0, max: 99 };
 const IDEMPOTENCY_STRATEGIES = ['FAIL', 'RETURN_EXISTING', 'FAIL_ON_RUNNING'] as const;
-/**
- * Waits between terminate attempts while another decide holds the workflow's lease. A decide takes
- * milliseconds, so a second or so covers a busy workflow; a lease left by a crashed decider lasts
- * LEASE_MS (30 s), past what an API call should wait, and is answered 503 for the client to retry.
- */
-const TERMINATE_RETRY_DELAYS_MS = [50, 100, 200, 400, 800] as const;
-
 const aString: FieldRule['ok'] = (value) => typeof value === 'string';
 
 /**
@@ -70,27 +63,18 @@ const loadWorkflow = async (deps: ApiDeps, workflowId: string): Promise<Workflow
  * is a no-op and a COMPLETED one is a conflict. Conductor would also re-mark a FAILED or TIMED_OUT
  * workflow as TERMINATED; Baton leaves an ended workflow as it ended, and says so with a 409.
  */
-const terminate = async (deps: ApiDeps, workflowId: string, reason: string): Promise<void> => {
-  for (let attempt = 0; ; attempt++) {
+const terminate = (deps: ApiDeps, workflowId: string, reason: string): Promise<void> =>
+  retryWhileBusy(deps, workflowId, 'terminated', async () => {
     const outcome = await terminateWorkflow(deps, workflowId, reason);
-    if (outcome.kind === 'decided') return;
+    if (outcome.kind === 'decided') return undefined;
     if (outcome.kind === 'missing') throw new NotFoundError(`No such workflow found by id: ${workflowId}`);
-    if (outcome.kind === 'unchanged') {
-      // Nothing to change: the workflow had already ended, possibly a moment ago.
-      const { status } = await loadWorkflow(deps, workflowId);
-      if (status === WorkflowStatus.TERMINATED) return;
-      if (isTerminalWorkflow(status)) throw new ConflictError(`Cannot terminate a ${status} workflow.`);
-    }
-    const delay = TERMINATE_RETRY_DELAYS_MS[attempt];
-    if (delay === undefined) {
-      const why = outcome.kind === 'retryLater' ? outcome.reason : 'its state kept changing';
-      throw new ServiceUnavailableError(
-        `workflow ${workflowId} was not terminated: it is busy (${why}); try again in a few seconds`,
-      );
-    }
-    await deps.sleep(delay);
-  }
-};
+    if (outcome.kind === 'retryLater') return outcome.reason;
+    // Nothing to change: the workflow had already ended, possibly a moment ago.
+    const { status } = await loadWorkflow(deps, workflowId);
+    if (status === WorkflowStatus.TERMINATED) return undefined;
+    if (isTerminalWorkflow(status)) throw new ConflictError(`Cannot terminate a ${status} workflow.`);
+    return 'its state kept changing';
+  });
 
 export const workflowRoutes: Route[] = [
   {

@@ -1,16 +1,8 @@
 import { failureWorkflowIdFor } from './ids';
-import {
-  type JsonMap,
-  type Task,
-  TaskStatus,
-  TaskType,
-  typeOf,
-  type Workflow,
-  WorkflowStatus,
-} from './model';
+import { type JsonMap, type Task, TaskStatus, type Workflow, WorkflowStatus } from './model';
 import { resolveParameters } from './params';
 import { oversizedPayload } from './payload-limits';
-import { kindOf } from './tasks/index';
+import { runnerOf } from './tasks/index';
 import type { DecideScope, EndOptions } from './tasks/task-kind';
 
 /**
@@ -98,16 +90,20 @@ const cancelTask = (scope: DecideScope, task: Task, reason: string | undefined):
     executed: true,
     reasonForIncompletion: reason ? `workflow ended: ${reason}` : 'workflow ended',
   });
-  const kind = kindOf(typeOf(task.workflowTask));
-  if (kind?.runner === 'worker' || kind?.runner === 'system') {
+  stopWork(scope, task, `parent workflow ${task.workflowInstanceId} ended`);
+};
+
+/**
+ * Whoever works on a task that has been ended or removed is told: its worker or system queue, or
+ * its child workflow, which is terminated with `reason`.
+ */
+export const stopWork = (scope: DecideScope, task: Task, reason: string): void => {
+  const runner = runnerOf(task);
+  if (runner === 'worker' || runner === 'system') {
     scope.draft.emit({ type: 'cancelTask', taskId: task.taskId, taskType: task.taskType });
   }
-  if (typeOf(task.workflowTask) === TaskType.SUB_WORKFLOW && task.subWorkflowId) {
-    scope.draft.emit({
-      type: 'terminateWorkflow',
-      workflowId: task.subWorkflowId,
-      reason: `parent workflow ${task.workflowInstanceId} ended`,
-    });
+  if (runner === 'child' && task.subWorkflowId) {
+    scope.draft.emit({ type: 'terminateWorkflow', workflowId: task.subWorkflowId, reason });
   }
 };
 

@@ -6,6 +6,7 @@ export * from './effects';
 export { childWorkflowIdFor, failureWorkflowIdFor, taskIdFor } from './ids';
 export * from './model';
 export {
+  isRetriableWorkflow,
   type OperationResult,
   pause,
   type Refusal,

@@ -297,12 +297,14 @@ const SUCCESSFUL_TASK = new Set<string>([
   TaskStatus.COMPLETED_WITH_ERRORS,
   TaskStatus.SKIPPED,
 ]);
-const TERMINAL_WORKFLOW = new Set<string>([
+/** The statuses a workflow ends in. */
+export const TERMINAL_WORKFLOW_STATUSES: readonly WorkflowStatus[] = [
   WorkflowStatus.COMPLETED,
   WorkflowStatus.FAILED,
   WorkflowStatus.TIMED_OUT,
   WorkflowStatus.TERMINATED,
-]);
+];
+const TERMINAL_WORKFLOW = new Set<string>(TERMINAL_WORKFLOW_STATUSES);
 
 export const isTerminalTask = (status: string): boolean => TERMINAL_TASK.has(status);
 export const isSuccessfulTask = (status: string): boolean => SUCCESSFUL_TASK.has(status);

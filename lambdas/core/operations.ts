@@ -1,4 +1,5 @@
 import { type OperationResult, type OperationScope, operate, type Refusal } from './decide';
+import { stopWork } from './finish';
 import { baseRefOf, iterationRef } from './ids';
 import {
   type Clearing,
@@ -15,7 +16,6 @@ import {
   WorkflowStatus,
   type WorkflowTask,
 } from './model';
-import { runnerOf } from './tasks/index';
 import { childStartRequest } from './tasks/sub-workflow';
 import type { DecideContext, DecideScope } from './tasks/task-kind';
 
@@ -120,6 +120,9 @@ const RETRIABLE_WORKFLOW = new Set<string>([
   WorkflowStatus.TIMED_OUT,
   WorkflowStatus.TERMINATED,
 ]);
+
+/** Whether a workflow with this status may be retried: it ended, and not COMPLETED. */
+export const isRetriableWorkflow = (status: string): boolean => RETRIABLE_WORKFLOW.has(status);
 const RETRIABLE_TASK = new Set<string>([
   TaskStatus.FAILED,
   TaskStatus.FAILED_WITH_TERMINAL_ERROR,
@@ -309,17 +312,6 @@ const resumeChild = (scope: DecideScope, task: Task, now: number): void => {
     requestedAt: now,
     request: childStartRequest(scope.draft.workflow, resumed.workflowTask, resumed.inputData, resumed.taskId),
   });
-};
-
-/** Whoever works on a task that an operation ended or removed is told: its worker queue, its child. */
-const stopWork = (scope: DecideScope, task: Task, reason: string): void => {
-  const runner = runnerOf(task);
-  if (runner === 'worker' || runner === 'system') {
-    scope.draft.emit({ type: 'cancelTask', taskId: task.taskId, taskType: task.taskType });
-  }
-  if (runner === 'child' && task.subWorkflowId) {
-    scope.draft.emit({ type: 'terminateWorkflow', workflowId: task.subWorkflowId, reason });
-  }
 };
 
 /**

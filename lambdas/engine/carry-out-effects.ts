@@ -1,4 +1,12 @@
-import { type Effect, isTerminalWorkflow, TaskStatus, type Workflow, WorkflowStatus } from '../core/index';
+import {
+  type Effect,
+  isRetriableWorkflow,
+  isTerminalWorkflow,
+  TaskStatus,
+  type Workflow,
+  WorkflowStatus,
+} from '../core/index';
+import type { StoredExecution } from '../ports';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { terminateWorkflow } from './decide-workflow';
 import type { EngineDeps } from './deps';
@@ -51,24 +59,8 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
     case 'startFailureWorkflow':
       // Created by the decide's own commit (decide-workflow.ts), so no crash can lose it.
       return;
-    case 'checkChildWorkflow': {
-      const child = await deps.store.load(effect.workflowId);
-      if (!child) {
-        await carryOut(deps, workflow, { ...effect, type: 'startChildWorkflow' });
-      } else if (isTerminalWorkflow(child.workflow.status)) {
-        const ended = child.workflow;
-        await carryOut(deps, workflow, {
-          type: 'notifyParent',
-          parentWorkflowId: workflowId,
-          parentWorkflowTaskId: effect.taskId,
-          workflowId: ended.workflowId,
-          status: ended.status,
-          output: ended.output,
-          reasonForIncompletion: ended.reasonForIncompletion,
-        });
-      }
-      return;
-    }
+    case 'checkChildWorkflow':
+      return lookAtChild(deps, workflow, effect, await deps.store.load(effect.workflowId));
     case 'notifyParent':
       await updateTask(deps, {
         workflowInstanceId: effect.parentWorkflowId,
@@ -91,12 +83,6 @@ const carryOut = async (deps: EngineDeps, workflow: Workflow, effect: Effect): P
   }
 };
 
-const RETRIABLE_CHILD = new Set<string>([
-  WorkflowStatus.FAILED,
-  WorkflowStatus.TIMED_OUT,
-  WorkflowStatus.TERMINATED,
-]);
-
 /**
  * Retries the child of a SUB_WORKFLOW task an operator's retry resumed, through the child's own
  * retry (resuming its children in turn). Once the child has been retried since the request, or if
@@ -111,7 +97,7 @@ const retryChild = async (
 ): Promise<void> => {
   const child = await deps.store.load(effect.workflowId);
   const retriedSince = (child?.workflow.lastRetriedTime ?? 0) >= effect.requestedAt;
-  if (child && !retriedSince && RETRIABLE_CHILD.has(child.workflow.status)) {
+  if (child && !retriedSince && isRetriableWorkflow(child.workflow.status)) {
     try {
       const outcome = await retryWorkflow(deps, effect.workflowId, { resumeSubworkflowTasks: true });
       if (outcome.kind === 'retryLater') {
@@ -129,5 +115,31 @@ const retryChild = async (
     }
   }
   const { taskId, workflowId, request } = effect;
-  await carryOut(deps, workflow, { type: 'checkChildWorkflow', taskId, workflowId, request });
+  await lookAtChild(deps, workflow, { type: 'checkChildWorkflow', taskId, workflowId, request }, child);
+};
+
+/**
+ * The parent's look at its child, as loaded: starts it if it is missing (its start was lost), and
+ * reports it to the parent if it has ended.
+ */
+const lookAtChild = async (
+  deps: EngineDeps,
+  workflow: Workflow,
+  effect: Extract<Effect, { type: 'checkChildWorkflow' }>,
+  child: StoredExecution | undefined,
+): Promise<void> => {
+  if (!child) {
+    await carryOut(deps, workflow, { ...effect, type: 'startChildWorkflow' });
+  } else if (isTerminalWorkflow(child.workflow.status)) {
+    const ended = child.workflow;
+    await carryOut(deps, workflow, {
+      type: 'notifyParent',
+      parentWorkflowId: workflow.workflowId,
+      parentWorkflowTaskId: effect.taskId,
+      workflowId: ended.workflowId,
+      status: ended.status,
+      output: ended.output,
+      reasonForIncompletion: ended.reasonForIncompletion,
+    });
+  }
 };

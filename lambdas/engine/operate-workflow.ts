@@ -139,6 +139,5 @@ export const removeWorkflow = async (deps: EngineDeps, workflowId: string): Prom
 
 /** Asks for a decide now (Conductor's "decide" endpoint): in this process if the workflow is free. */
 export const requestDecide = async (deps: EngineDeps, workflowId: string): Promise<void> => {
-  if (!(await deps.store.load(workflowId))) throw unknownWorkflow(workflowId);
-  await decideNowOrQueue(deps, workflowId);
+  if ((await decideNowOrQueue(deps, workflowId)) === 'missing') throw unknownWorkflow(workflowId);
 };

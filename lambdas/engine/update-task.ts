@@ -13,7 +13,7 @@ export type DecideMode = 'queue' | 'now';
  * others' commits, while the decide handler takes a batch of requests for one workflow as one
  * decide. Measured on moto: a fork of 10 cost $14.3 per million transitions inline, $11.6 queued.
  */
-export const INLINE_DECIDE_MAX_SEQ = 48;
+const INLINE_DECIDE_MAX_SEQ = 48;
 
 /** A concurrent poll or decide may change the task between read and write; then read again. */
 const MAX_ATTEMPTS = 5;

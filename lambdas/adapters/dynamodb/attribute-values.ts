@@ -69,7 +69,8 @@ export const fromItem = (item: Item): Record<string, unknown> => {
   return record;
 };
 
-const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
+/** Bytes of a string in UTF-8, as DynamoDB counts them, without encoding it. */
+export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** Significant digits, leading and trailing zeros trimmed, as DynamoDB sizes a number. */
 const numberBytes = (text: string): number => {
@@ -80,13 +81,13 @@ const numberBytes = (text: string): number => {
 
 /** Bytes of one value (without its name), following DynamoDB's published sizing rules. */
 export const valueSize = (value: AttributeValue): number => {
-  if (value.S !== undefined) return utf8(value.S);
+  if (value.S !== undefined) return utf8Length(value.S);
   if (value.N !== undefined) return numberBytes(value.N);
   if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
   if (value.M !== undefined) return 3 + itemSize(value.M) + Object.keys(value.M).length;
   if (value.L !== undefined) return 3 + value.L.reduce((sum, element) => sum + valueSize(element) + 1, 0);
   if (value.B !== undefined) return value.B.length;
-  if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + utf8(s), 0);
+  if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + utf8Length(s), 0);
   if (value.NS !== undefined) return value.NS.reduce((sum, n) => sum + numberBytes(n), 0);
   if (value.BS !== undefined) return value.BS.reduce((sum, b) => sum + b.length, 0);
   return 0;
@@ -94,4 +95,4 @@ export const valueSize = (value: AttributeValue): number => {
 
 /** Bytes of an item: every attribute's name plus its value. */
 export const itemSize = (item: Item): number =>
-  Object.entries(item).reduce((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
+  Object.entries(item).reduce((sum, [name, value]) => sum + utf8Length(name) + valueSize(value), 0);

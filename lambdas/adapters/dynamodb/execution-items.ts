@@ -13,7 +13,7 @@ import {
 import { runnerOf } from '../../core/tasks/index';
 import { pollableAt, responseDeadlineOf } from '../../core/timeouts';
 import type { Lease } from '../../ports';
-import { fromAttribute, fromItem, type Item, toAttribute, toItem } from './attribute-values';
+import { fromAttribute, fromItem, type Item, toAttribute, toItem, utf8Length } from './attribute-values';
 import {
   BODY_SK,
   DEF_SK,
@@ -29,7 +29,6 @@ import {
   taskIdOfSk,
   taskSk,
   typeKeyOf,
-  utf8Length,
   workflowPk,
 } from './execution-keys';
 

@@ -139,5 +139,3 @@ export const startKeyRange = (from: number, to: number): [string, string] => [
   paddedMs(Math.min(from, MAX_PADDED_MS)),
   `${paddedMs(Math.min(to, MAX_PADDED_MS))}~`,
 ];
-
-export const utf8Length = (text: string): number => new TextEncoder().encode(text).length;

@@ -3,7 +3,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandOutput,
   UpdateItemCommand,
@@ -18,7 +17,7 @@ import type {
   LeaseOutcome,
   StoredExecution,
 } from '../../ports';
-import { type Item, itemSize } from './attribute-values';
+import type { Item } from './attribute-values';
 import { CapacityMeter, type ItemShape, itemWriteUnits, readUnitsFor, shapeOf } from './capacity';
 import { claimTasks } from './claim-tasks';
 import {
@@ -59,11 +58,11 @@ import {
   EXPIRES_AT_ATTRIBUTE,
   HEAD_SK,
   isTaskSk,
-  workflowPk,
 } from './execution-keys';
 import { findOverdue } from './find-overdue';
 import { idempotencyActions, keyHolderOf } from './idempotency-keys';
 import { LruMap } from './lru-map';
+import { readPartition } from './read-partition';
 import { type ExpiredHead, removeExecution, removeExpiredExecution } from './remove-execution';
 import {
   definitionFor,
@@ -189,7 +188,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async load(workflowId: string): Promise<StoredExecution | undefined> {
-    const items = await this.queryPartition(workflowId);
+    const items = await readPartition(this.context, workflowId, 'load');
     let head: Item | undefined;
     let body: Item | undefined;
     let definitionRecord: Item | undefined;
@@ -436,37 +435,6 @@ export class DynamoExecutionStore implements ExecutionStore {
     this.bodies.delete(expired.workflowId);
     this.definitionRevisions.delete(expired.workflowId);
     return outcome;
-  }
-
-  /** Every item of one execution, strongly consistent, all pages. */
-  private async queryPartition(workflowId: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.context.client.send(
-        new QueryCommand({
-          TableName: this.context.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': S(workflowPk(workflowId)) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      const pageItems = page.Items ?? [];
-      for (const item of pageItems) rememberShape(this.context, item);
-      this.usage.record('load', {
-        kind: 'read',
-        reported: page.ConsumedCapacity,
-        estimatedReadUnits: readUnitsFor(
-          pageItems.reduce((sum, item) => sum + itemSize(item), 0),
-          true,
-        ),
-      });
-      items.push(...pageItems);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   private recordCommit(result: TransactWriteItemsCommandOutput, actions: TransactionAction[]): void {

@@ -1,5 +1,5 @@
 import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { WorkflowStatus } from '../../core/model';
+import { TERMINAL_WORKFLOW_STATUSES } from '../../core/model';
 import type { IdempotentStart } from '../../ports';
 import type { Item } from './attribute-values';
 import { keyOf, S } from './execution-items';
@@ -15,13 +15,6 @@ export const idempotencyKeyOf = (workflowName: string, key: string): Item => ({
   pk: S(`IDEM#${workflowName}#${key}`),
   sk: S('#'),
 });
-
-const ENDED = [
-  WorkflowStatus.COMPLETED,
-  WorkflowStatus.FAILED,
-  WorkflowStatus.TIMED_OUT,
-  WorkflowStatus.TERMINATED,
-];
 
 /** The actions that claim the key for `workflowId`, appended after the execution's own puts. */
 export const idempotencyActions = (
@@ -43,7 +36,9 @@ export const idempotencyActions = (
       },
     ];
   }
-  const ended = Object.fromEntries(ENDED.map((status, index) => [`:ended${index}`, S(status)]));
+  const ended = Object.fromEntries(
+    TERMINAL_WORKFLOW_STATUSES.map((status, index) => [`:ended${index}`, S(status)]),
+  );
   return [
     {
       Update: {

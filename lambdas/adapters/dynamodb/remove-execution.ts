@@ -1,24 +1,15 @@
-import {
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  DeleteItemCommand,
-  QueryCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
-import { fromAttribute, type Item, itemSize } from './attribute-values';
-import { itemWriteUnits, readUnitsFor, shapeOf } from './capacity';
+import { DeleteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { fromAttribute, type Item } from './attribute-values';
+import { batchWriteAll } from './batch-write';
+import { itemWriteUnits, shapeOf } from './capacity';
 import { S } from './execution-items';
-import { HEAD_SK, workflowPk } from './execution-keys';
+import { HEAD_SK } from './execution-keys';
 import { idempotencyKeyOf } from './idempotency-keys';
+import { readPartition } from './read-partition';
 import { isConditionFailure, knownShape, type StoreContext, shapeKey } from './store-context';
 
-/** BatchWriteItem's cap on requests per call. */
-const BATCH_WRITE_LIMIT = 25;
 /** Rounds of resending what DynamoDB left unprocessed (throttling) before giving up. */
 const UNPROCESSED_ATTEMPTS = 8;
-const FIRST_BACKOFF_MS = 50;
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deletes every item of one execution: the head first, on its own, so that no decide can commit
@@ -30,7 +21,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * way leaves items without a head, which the next call removes. Answers whether the head existed.
  */
 export const removeExecution = async (context: StoreContext, workflowId: string): Promise<boolean> => {
-  const items = await readPartition(context, workflowId);
+  const items = await readPartition(context, workflowId, 'remove.query');
   const head = items.find((item) => item.sk?.S === HEAD_SK);
   if (head) await deleteOne(context, head);
   await deleteRest(context, workflowId, items, head);
@@ -55,7 +46,7 @@ export const removeExpiredExecution = async (
   context: StoreContext,
   { workflowId, oldImage }: ExpiredHead,
 ): Promise<'removed' | 'headExists'> => {
-  const items = await readPartition(context, workflowId);
+  const items = await readPartition(context, workflowId, 'remove.query');
   if (items.some((item) => item.sk?.S === HEAD_SK)) return 'headExists';
   await deleteRest(context, workflowId, items, oldImage);
   return 'removed';
@@ -82,35 +73,6 @@ const deleteRest = async (
   context.definitions.delete(workflowId);
 };
 
-const readPartition = async (context: StoreContext, workflowId: string): Promise<Item[]> => {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await context.client.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': S(workflowPk(workflowId)) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    const found = page.Items ?? [];
-    context.meter.record('remove.query', {
-      kind: 'read',
-      reported: page.ConsumedCapacity,
-      estimatedReadUnits: readUnitsFor(
-        found.reduce((sum, item) => sum + itemSize(item), 0),
-        true,
-      ),
-    });
-    items.push(...found);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-
 const keyOfItem = (item: Item): Item => ({ pk: item.pk!, sk: item.sk! });
 
 const deleteOne = async (context: StoreContext, item: Item): Promise<void> => {
@@ -128,39 +90,28 @@ const deleteOne = async (context: StoreContext, item: Item): Promise<void> => {
   });
 };
 
-/** BatchWriteItem in chunks of 25, resending what comes back unprocessed with a growing pause. */
+/** Deletes the items in batches, metering each call by the items it deleted. */
 const deleteAll = async (context: StoreContext, items: Item[]): Promise<void> => {
-  for (let first = 0; first < items.length; first += BATCH_WRITE_LIMIT) {
-    const chunk = items.slice(first, first + BATCH_WRITE_LIMIT);
-    const units = new Map(chunk.map((item) => [shapeKey(item), itemWriteUnits(shapeOf(item), null)]));
-    let requests: WriteRequest[] = chunk.map((item) => ({ DeleteRequest: { Key: keyOfItem(item) } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt >= UNPROCESSED_ATTEMPTS) {
-        throw new Error(
-          `removing ${requests.length} items of ${items[0]?.pk?.S} stayed unprocessed after ${UNPROCESSED_ATTEMPTS} attempts; ` +
-            'remove the workflow again to finish',
-        );
-      }
-      if (attempt > 0) await pause(FIRST_BACKOFF_MS * 2 ** (attempt - 1));
-      const result: BatchWriteItemCommandOutput = await context.client.send(
-        new BatchWriteItemCommand({
-          RequestItems: { [context.tableName]: requests },
-          ReturnConsumedCapacity: 'TOTAL',
+  const units = new Map(items.map((item) => [shapeKey(item), itemWriteUnits(shapeOf(item), null)]));
+  const unitsOf = (requests: WriteRequest[]) =>
+    requests.reduce((sum, request) => sum + (units.get(shapeKey(request.DeleteRequest!.Key!)) ?? 1), 0);
+  await batchWriteAll(
+    context.client,
+    context.tableName,
+    items.map((item) => ({ DeleteRequest: { Key: keyOfItem(item) } })),
+    {
+      attempts: UNPROCESSED_ATTEMPTS,
+      describeLeft: (left) =>
+        `removing ${left} items of ${items[0]?.pk?.S} stayed unprocessed after ${UNPROCESSED_ATTEMPTS} attempts; ` +
+        'remove the workflow again to finish',
+      onCall: (result, sent, left) =>
+        context.meter.record('remove.batch', {
+          kind: 'write',
+          reported: result.ConsumedCapacity,
+          estimatedWriteUnits: unitsOf(sent) - unitsOf(left),
         }),
-      );
-      const left = result.UnprocessedItems?.[context.tableName] ?? [];
-      const leftKeys = new Set(left.map((request) => shapeKey(request.DeleteRequest!.Key!)));
-      context.meter.record('remove.batch', {
-        kind: 'write',
-        reported: result.ConsumedCapacity,
-        estimatedWriteUnits: requests
-          .map((request) => shapeKey(request.DeleteRequest!.Key!))
-          .filter((key) => !leftKeys.has(key))
-          .reduce((sum, key) => sum + (units.get(key) ?? 1), 0),
-      });
-      requests = left;
-    }
-  }
+    },
+  );
 };
 
 /** Frees the key for new starts, unless it has been handed to another execution since. */

@@ -1,6 +1,7 @@
-import { isTerminalWorkflow, type Workflow, WorkflowStatus } from '../../core/model';
+import { type Workflow, WorkflowStatus } from '../../core/model';
 import type { SearchPage, SearchResult, WorkflowFilter, WorkflowWithoutTasks } from '../../ports';
 import type { Item } from './attribute-values';
+import { utf8Length } from './attribute-values';
 import { bodyOfItem, keyOf, N, workflowOf } from './execution-items';
 import {
   BODY_SK,
@@ -11,7 +12,6 @@ import {
   startKeyRange,
   statusKeyOf,
   typeKeyOf,
-  utf8Length,
   WORKFLOWS_BY_CORRELATION_INDEX,
   WORKFLOWS_BY_STATUS_INDEX,
   WORKFLOWS_BY_TYPE_INDEX,
@@ -166,12 +166,13 @@ const pageFromHeads = async (
   partitions: PartitionQuery[],
   filter: WorkflowFilter,
   page: SearchPage,
+  metered = 'searchWorkflows',
 ): Promise<SearchResult<WorkflowWithoutTasks>> => {
   const cursors = partitions.map(
-    (partition) => new IndexCursor(context, partition, WHOLE_PARTITION_PAGE, 'searchWorkflows.index'),
+    (partition) => new IndexCursor(context, partition, WHOLE_PARTITION_PAGE, `${metered}.index`),
   );
   const ids = (await takeMerged(cursors, Number.POSITIVE_INFINITY)).map(workflowIdOf);
-  const part = await readParts(context, ids, [HEAD_SK], 'searchWorkflows.heads');
+  const part = await readParts(context, ids, [HEAD_SK], `${metered}.heads`);
   const matching = ids.flatMap((id) => {
     const head = part(id, HEAD_SK);
     return head && matches(headOnly(head), filter) ? [{ id, head }] : [];
@@ -181,7 +182,7 @@ const pageFromHeads = async (
     context,
     onPage.map(({ id }) => id),
     [BODY_SK],
-    'searchWorkflows.items',
+    `${metered}.items`,
   );
   return {
     totalHits: Math.min(matching.length, page.start + page.size + 1),
@@ -241,21 +242,12 @@ export const correlatedWorkflows = async (
   correlationId: string,
   includeClosed: boolean,
 ): Promise<WorkflowWithoutTasks[]> => {
-  const [partition] = correlationPartitions({ correlationIds: [correlationId] }, true);
-  if (!partition) return [];
-  const ids = (
-    await new IndexCursor(context, partition, WHOLE_PARTITION_PAGE, 'correlatedWorkflows.index').drain()
-  ).map(workflowIdOf);
-  const part = await readParts(context, ids, [HEAD_SK], 'correlatedWorkflows.heads');
-  const kept = ids.filter((id) => {
-    const head = part(id, HEAD_SK);
-    if (!head) return false;
-    const workflow = headOnly(head);
-    return (
-      matches(workflow, { workflowTypes: [workflowType], correlationIds: [correlationId] }) &&
-      (includeClosed || !isTerminalWorkflow(workflow.status))
-    );
-  });
-  const body = await readParts(context, kept, [BODY_SK], 'correlatedWorkflows.bodies');
-  return kept.map((id) => withoutTasks(workflowOf(part(id, HEAD_SK)!, bodyOfItem(body(id, BODY_SK)), [])));
+  const filter: WorkflowFilter = {
+    workflowTypes: [workflowType],
+    correlationIds: [correlationId],
+    ...(includeClosed ? {} : { statuses: [WorkflowStatus.RUNNING, WorkflowStatus.PAUSED] }),
+  };
+  const everything = { start: 0, size: Number.MAX_SAFE_INTEGER };
+  const partitions = correlationPartitions(filter, true);
+  return (await pageFromHeads(context, partitions, filter, everything, 'correlatedWorkflows')).results;
 };

@@ -14,8 +14,10 @@ export interface StoreContext {
   shards: number;
   meter: CapacityMeter;
   /**
-   * Definitions by workflowId. A definition never changes during an execution, so a remembered one
-   * is always right; it saves reading #DEF where a stored task needs its step back.
+   * Definitions by workflowId; it saves reading #DEF where a stored task needs its step back. Only
+   * a restart with the latest definitions replaces #DEF: a load notices by #DEF's revision, and
+   * getTask reads #DEF again when the remembered one lacks the task's step. The other readers
+   * (claims, task search) see worker tasks only, which keep their step and never need #DEF.
    */
   definitions: LruMap<string, WorkflowDef>;
   /** Last known shape of items by `pk sk`, for estimating what a write replaces (null: absent). */

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  QueryCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { TaskExecLog, TaskLogStore } from '../../ports';
 import type { Item } from './attribute-values';
+import { batchWriteAll } from './batch-write';
 import { paddedMs, taskSk } from './execution-keys';
 
 /**
@@ -26,15 +22,10 @@ export const logPk = (workflowId: string): string => `LOG#${workflowId}`;
 
 const taskRangeOf = (workflowId: string, taskId: string): string => `${taskSk(workflowId, taskId)}#`;
 
-/** BatchWriteItem's limit on requests per call. */
-const BATCH_SIZE = 25;
 /** Lines per page when reading; a reader that stops early has paid for at most this many more. */
 const PAGE_SIZE = 100;
 /** Attempts at lines DynamoDB left unprocessed (throttling) before giving up on them. */
 const UNPROCESSED_ATTEMPTS = 4;
-const UNPROCESSED_FIRST_DELAY_MS = 50;
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class DynamoTaskLogStore implements TaskLogStore {
   private readonly client: DynamoDBClient;
@@ -50,9 +41,7 @@ export class DynamoTaskLogStore implements TaskLogStore {
     const requests: WriteRequest[] = logs.map((entry, position) => ({
       PutRequest: { Item: this.itemOf(workflowId, entry, position) },
     }));
-    for (let start = 0; start < requests.length; start += BATCH_SIZE) {
-      await this.writeBatch(requests.slice(start, start + BATCH_SIZE));
-    }
+    await this.writeAll(requests);
   }
 
   async *newestTaskLogs(workflowId: string, taskId: string): AsyncIterable<TaskExecLog> {
@@ -94,10 +83,7 @@ export class DynamoTaskLogStore implements TaskLogStore {
           ExclusiveStartKey: start,
         }),
       );
-      const deletes: WriteRequest[] = (page.Items ?? []).map((key) => ({ DeleteRequest: { Key: key } }));
-      for (let first = 0; first < deletes.length; first += BATCH_SIZE) {
-        await this.writeBatch(deletes.slice(first, first + BATCH_SIZE));
-      }
+      await this.writeAll((page.Items ?? []).map((key) => ({ DeleteRequest: { Key: key } })));
       start = page.LastEvaluatedKey;
     } while (start);
   }
@@ -113,17 +99,10 @@ export class DynamoTaskLogStore implements TaskLogStore {
     };
   }
 
-  private async writeBatch(requests: WriteRequest[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === UNPROCESSED_ATTEMPTS) {
-        throw new Error(`${pending.length} task log lines were not written: DynamoDB kept them unprocessed`);
-      }
-      if (attempt > 0) await pause(UNPROCESSED_FIRST_DELAY_MS * 2 ** (attempt - 1));
-      const result = await this.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
-      );
-      pending = result.UnprocessedItems?.[this.tableName] ?? [];
-    }
+  private writeAll(requests: WriteRequest[]): Promise<void> {
+    return batchWriteAll(this.client, this.tableName, requests, {
+      attempts: UNPROCESSED_ATTEMPTS,
+      describeLeft: (left) => `${left} task log lines were not written: DynamoDB kept them unprocessed`,
+    });
   }
 }
